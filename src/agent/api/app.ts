@@ -1,0 +1,64 @@
+import { HTTPException } from 'hono/http-exception';
+import { operations } from '../../lib/contract';
+import { ApiError } from './errors';
+import { createRouter, type AppDeps } from './router';
+import { agentRouter } from './routes/agent/agent.routes';
+
+const routers = [agentRouter];
+
+/**
+ * The sync API as a fetch handler, without a port: `serve()` puts it on one, and tests
+ * call `app.request()` on it directly.
+ */
+export function createApp(deps: AppDeps) {
+	const app = createRouter();
+	const log = deps.log.child('http');
+
+	app.use(async (c, next) => {
+		const started = performance.now();
+		c.set('deps', deps);
+		await next();
+		const ms = (performance.now() - started).toFixed(1);
+		log.info('%s %s %d %s ms', c.req.method, c.req.path, c.res.status, ms);
+	});
+
+	app.get('/healthz', (c) => c.json({ status: 'ok' }));
+	for (const router of routers) app.route('/', router);
+
+	// Operations of the contract this agent has no handler for still belong in the document.
+	const served = new Set(
+		app.openAPIRegistry.definitions.flatMap((d) =>
+			d.type === 'route' ? [`${d.route.method} ${d.route.path}`] : []
+		)
+	);
+	for (const operation of Object.values(operations)) {
+		if (!served.has(`${operation.method} ${operation.path}`)) {
+			app.openAPIRegistry.registerPath(operation);
+		}
+	}
+	app.doc31('/openapi.json', {
+		openapi: '3.1.0',
+		info: {
+			title: 'eTiKeT sync API',
+			version: '1',
+			description: 'The local sync API of the eTiKeT Sync Agent, as served by the embedded agent.'
+		}
+	});
+
+	app.notFound((c) => {
+		const body = new ApiError('NotFound', `No route for ${c.req.method} ${c.req.path}`).toBody();
+		return c.json(body, 404);
+	});
+	app.onError((error, c) => {
+		if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+		if (error instanceof HTTPException && error.status < 500) {
+			// Hono's own refusals (e.g. a body that is not JSON) are invalid input too.
+			return c.json(new ApiError('ValidationError', error.message).toBody(), 422);
+		}
+		deps.log.error('Unhandled error in %s %s', c.req.method, c.req.path, error);
+		return c.json(new ApiError('InternalError', 'Internal error in the sync API').toBody(), 500);
+	});
+	return app;
+}
+
+export type App = ReturnType<typeof createApp>;

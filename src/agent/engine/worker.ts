@@ -1,0 +1,28 @@
+/**
+ * The agent process: runs sync cycles until told to stop. Started and stopped by the API
+ * process (see supervisor.ts); state goes through the shared database, never through the
+ * parent, so the API answers status even while a cycle is busy.
+ */
+import { openDatabase } from '../db/database';
+import { createLogger } from '../logs/logger';
+import { readAgentSettings } from '../settings';
+import { runAgent } from './agent-loop';
+import path from 'node:path';
+
+const settings = readAgentSettings();
+const log = createLogger(path.join(settings.logDir, 'sync_agent.log'), 'sync_agent');
+const db = openDatabase(settings.dbPath);
+const controller = new AbortController();
+
+process.on('SIGTERM', () => controller.abort());
+process.on('SIGINT', () => controller.abort());
+process.on('uncaughtException', (error) => {
+	log.error('The sync agent crashed', error);
+	process.exit(1);
+});
+
+log.info('Sync agent started (pid %d, data directory %s)', process.pid, settings.dataDir);
+await runAgent({ db, log, settings, signal: controller.signal });
+log.info('Sync agent stopped');
+db.close();
+log.close();

@@ -1,0 +1,54 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+	const base = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+	return path.join(base, 'qharbor');
+}
+
+const Env = z.object({
+	QH_DATA_DIR: z.string().min(1).optional(),
+	QH_STORE_DIR: z.string().min(1).optional(),
+	SYNC_API_HOST: z.string().min(1).default('127.0.0.1'),
+	SYNC_API_PORT: z.coerce.number().int().min(0).max(65535).default(10410),
+	QH_USER: z.string().min(1).optional(),
+	/** Seconds the agent sleeps between sync cycles. */
+	QH_CYCLE_SECONDS: z.coerce.number().positive().max(3600).default(5),
+	QH_SCOPES: z.string().optional()
+});
+
+export interface AgentSettings {
+	dataDir: string;
+	storeDir: string;
+	host: string;
+	port: number;
+	user: string;
+	cycleSeconds: number;
+	/** JSON list of `{uuid, name}` to seed the scope registry with, if given. */
+	scopesJson: string | undefined;
+	dbPath: string;
+	logDir: string;
+}
+
+/** Reads and validates the agent's environment once; throws a readable error on bad values. */
+export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSettings {
+	const parsed = Env.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+		throw new Error(`Invalid sync agent settings:\n${lines.join('\n')}`);
+	}
+	const values = parsed.data;
+	const dataDir = path.resolve(values.QH_DATA_DIR ?? defaultDataDir(env));
+	return {
+		dataDir,
+		storeDir: path.resolve(values.QH_STORE_DIR ?? path.join(dataDir, 'store')),
+		host: values.SYNC_API_HOST,
+		port: values.SYNC_API_PORT,
+		user: values.QH_USER ?? os.userInfo().username,
+		cycleSeconds: values.QH_CYCLE_SECONDS,
+		scopesJson: values.QH_SCOPES,
+		dbPath: path.join(dataDir, 'sync_agent.sqlite'),
+		logDir: path.join(dataDir, 'logs')
+	};
+}

@@ -1,0 +1,19 @@
+import type { SyncApiFailure } from '$lib/server/sync-api-error';
+
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+			/** The sync API's error code, when it answered with one. */
+			code?: string;
+			/** Why a call to the sync API failed, when that is what ended here. */
+			failure?: SyncApiFailure;
+		}
+		interface PageData {
+			/** Where the dashboard reaches the sync API; shown on error pages. */
+			syncApiUrl: string;
+		}
+	}
+}
+
+export {};

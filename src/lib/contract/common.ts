@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** An instant, ISO 8601 with offset (the agent always writes UTC, `Z`). */
+export const Timestamp = z.iso.datetime({ offset: true });
+
+/** Positive integer id in a path (`/sources/{id}`); path segments arrive as strings. */
+export const IdParam = z.coerce.number().int().positive();
+
+/** `true`/`false` in a query string. */
+export const BooleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const Uuid = z.uuid();
+
+/** Opaque keyset cursor: the client passes back what it was given. */
+export const Cursor = z.string().min(1).max(512);
+
+export const Limit = z.coerce.number().int().min(1).max(500).default(50);
+
+/** One page of a list; `next_cursor` is null on the last page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+	return z.object({ items: z.array(item), next_cursor: Cursor.nullable() });
+}
+
+export const MessageBody = z
+	.object({ message: z.string().trim().min(1, 'Describe the problem').max(5000) })
+	.meta({ id: 'ReportRequest' });
+
+export const ReportReceipt = z
+	.object({ report_id: z.number().int().positive() })
+	.meta({ id: 'ReportReceipt' });
+
+export const FlipCount = z.object({ flipped: z.number().int().nonnegative() });

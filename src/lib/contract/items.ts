@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { BooleanQuery, Cursor, IdParam, Limit, MessageBody, ReportReceipt, Timestamp, Uuid, pageOf } from './common';
+import { errors, json, body, type Operation } from './operation';
+
+export const Item = z
+	.object({
+		id: z.number().int().positive(),
+		source_id: z.number().int().positive(),
+		data_identifier: z.string(),
+		dataset_uuid: Uuid,
+		scope_identifier: z.string().nullable(),
+		priority: z.number().int(),
+		synchronized: z.boolean(),
+		attempts: z.number().int().nonnegative(),
+		error: z.string().nullable(),
+		/** Still being written by the acquisition software; synced again once complete. */
+		live: z.boolean(),
+		next_attempt_at: Timestamp.nullable(),
+		last_update: Timestamp.nullable()
+	})
+	.meta({ id: 'Item' });
+
+/**
+ * One entry of a sync record. Tasks form a tree through `parent_id`; logs and errors hang
+ * under their task. Flat, so that it serializes and pages without recursion.
+ */
+export const SyncRecordEntry = z
+	.object({
+		id: z.number().int().nonnegative(),
+		parent_id: z.number().int().nonnegative().nullable(),
+		kind: z.enum(['task', 'log', 'error']),
+		time: Timestamp,
+		message: z.string(),
+		exception: z.string().nullable(),
+		stack_trace: z.string().nullable(),
+		/** For a task: it or a task under it holds an error. */
+		has_errors: z.boolean()
+	})
+	.meta({ id: 'SyncRecordEntry' });
+
+export const SyncFile = z
+	.object({
+		name: z.string(),
+		status: z.enum(['OK', 'ERROR']),
+		size: z.number().int().nonnegative().nullable(),
+		md5: z.string().nullable(),
+		m_time: Timestamp.nullable(),
+		converter: z.string().nullable(),
+		error: z.string().nullable()
+	})
+	.meta({ id: 'SyncFile' });
+
+export const SyncRecord = z
+	.object({ logs: z.array(SyncRecordEntry), files: z.array(SyncFile) })
+	.meta({ id: 'SyncRecord' });
+
+export const ItemDetail = Item.extend({ sync_record: SyncRecord }).meta({ id: 'ItemDetail' });
+
+export const ItemOrderBy = z.enum(['id', 'data_identifier', 'last_update', 'priority']);
+
+export const ItemListQuery = z.object({
+	is_synchronized: BooleanQuery.optional(),
+	/** Substring of the data identifier, case-insensitive. */
+	query: z.string().max(200).optional(),
+	order_by: ItemOrderBy.default('id'),
+	order: z.enum(['asc', 'desc']).default('desc'),
+	cursor: Cursor.optional(),
+	limit: Limit
+});
+
+export const ItemPage = pageOf(Item).meta({ id: 'ItemPage' });
+export const SourceItemsParams = z.object({ id: IdParam });
+export const ItemParams = z.object({ id: IdParam, item_id: IdParam });
+
+const item = (operationId: string, method: Operation['method'], path: string, summary: string) => ({
+	operationId,
+	method,
+	path: `/api/v1/sources/{id}/items${path}` as const,
+	summary,
+	tags: ['items']
+});
+
+export const itemOperations = {
+	listSourceItems: {
+		...item('listSourceItems', 'get', '', 'Items of a source, searchable and paged (source.items)'),
+		request: { params: SourceItemsParams, query: ItemListQuery },
+		responses: { 200: json(ItemPage, 'A page of items'), ...errors('NotFound', 'ValidationError') }
+	},
+	searchItems: {
+		operationId: 'searchItems',
+		method: 'get',
+		path: '/api/v1/items',
+		summary: 'Items of every source, searchable and paged',
+		tags: ['items'],
+		request: { query: ItemListQuery.extend({ source_id: IdParam.optional() }) },
+		responses: { 200: json(ItemPage, 'A page of items'), ...errors('ValidationError') }
+	},
+	getItem: {
+		...item('getItem', 'get', '/{item_id}', 'One item with its sync record (source.item)'),
+		request: { params: ItemParams },
+		responses: { 200: json(ItemDetail, 'The item'), ...errors('NotFound') }
+	},
+	prioritizeItem: {
+		...item('prioritizeItem', 'post', '/{item_id}/prioritize', 'Sync this item first (item.prioritize)'),
+		request: { params: ItemParams },
+		responses: { 200: json(Item, 'The item'), ...errors('NotFound') }
+	},
+	resetItem: {
+		...item('resetItem', 'post', '/{item_id}/reset', 'Clear attempts and retry (item.reset)'),
+		request: { params: ItemParams },
+		responses: { 200: json(Item, 'The item'), ...errors('NotFound') }
+	},
+	reportItemError: {
+		...item('reportItemError', 'post', '/{item_id}/report', 'Report an item problem (item.report_error)'),
+		request: { params: ItemParams, body: body(MessageBody) },
+		responses: { 200: json(ReportReceipt, 'The stored report'), ...errors('NotFound', 'ValidationError') }
+	}
+} satisfies Record<string, Operation>;
+
+export type Item = z.infer<typeof Item>;
+export type ItemDetail = z.infer<typeof ItemDetail>;
+export type SyncRecordEntry = z.infer<typeof SyncRecordEntry>;
+export type SyncFile = z.infer<typeof SyncFile>;
+export type ItemListQuery = z.input<typeof ItemListQuery>;

@@ -1,0 +1,60 @@
+import { error, fail } from '@sveltejs/kit';
+import type { ErrorCode } from '$lib/contract';
+import { SyncApiError } from './sync-api-error';
+
+/** What a person reads for the SDK's exceptions; other codes show the agent's own message. */
+const humanMessages: Partial<Record<ErrorCode, string>> = {
+	AgentAlreadyRunning: 'The agent is already running',
+	AgentAlreadyStopped: 'The agent is already stopped',
+	SyncSourceAlreadyRunning: 'This source is already running',
+	SyncSourceAlreadyStopped: 'This source is already stopped',
+	SyncSourceBackendHasNoOwner: "This source's backend has no owner concept: there is nothing to take or release",
+	ScopeMappingNotFound: 'There is no mapping for this identifier',
+	ScopeMappingAlreadyExists: 'This identifier is already mapped: change the existing mapping instead',
+	ScopeMappingInvalidScope: 'That scope does not exist',
+	LogFileNotFound: 'This service has not written a log yet'
+};
+
+export function humanMessage(failure: SyncApiError): string {
+	return (failure.code && humanMessages[failure.code]) || failure.message;
+}
+
+/** In a load: a failed call ends at the error page with the right status. */
+export function pageError(failure: unknown): never {
+	if (failure instanceof SyncApiError) {
+		error(failure.status, {
+			message: humanMessage(failure),
+			code: failure.code ?? undefined,
+			failure: failure.failure
+		});
+	}
+	throw failure;
+}
+
+/**
+ * In a form action: what the person can act on comes back to the form (with the values they
+ * typed); an unreachable or misbehaving sync API ends at the error page.
+ */
+export function actionFailure(failure: unknown, values: Record<string, unknown> = {}) {
+	if (failure instanceof SyncApiError && failure.failure === 'rejected' && failure.status < 500) {
+		return fail(failure.status, {
+			message: humanMessage(failure),
+			issues: failure.details,
+			values
+		});
+	}
+	return pageError(failure);
+}
+
+/** Runs an action's call: success says what happened, failure goes through `actionFailure`. */
+export async function act<T>(
+	call: () => Promise<T>,
+	success: (result: T) => string,
+	values: Record<string, unknown> = {}
+) {
+	try {
+		return { message: success(await call()) };
+	} catch (failure) {
+		return actionFailure(failure, values);
+	}
+}

@@ -1,0 +1,31 @@
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat('en-GB', {
+	dateStyle: 'medium',
+	timeStyle: 'medium'
+});
+
+const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+	['second', 60],
+	['minute', 60],
+	['hour', 24],
+	['day', 30],
+	['month', 12],
+	['year', Infinity]
+];
+
+/** "3 min ago", "in 2 hours": for times that are read at a glance. */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+	let amount = (Date.parse(iso) - now) / 1000;
+	for (const [unit, size] of steps) {
+		if (Math.abs(amount) < size) {
+			return relative.format(Math.round(amount), unit);
+		}
+		amount /= size;
+	}
+	return relative.format(Math.round(amount), 'year');
+}
+
+/** The exact time, shown on hover and in tables where it matters. */
+export function formatAbsolute(iso: string): string {
+	return absolute.format(new Date(iso));
+}
