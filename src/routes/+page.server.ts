@@ -1,5 +1,5 @@
 import { act, pageError } from '$lib/server/errors';
-import { syncApi } from '$lib/server/sync-api';
+import { syncApi } from '$lib/server/api';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {

@@ -19,7 +19,7 @@ export function createApp(deps: AppDeps) {
 		c.set('deps', deps);
 		await next();
 		const ms = (performance.now() - started).toFixed(1);
-		log.info('%s %s %d %s ms', c.req.method, c.req.path, c.res.status, ms);
+		log.debug('%s %s %d %s ms', c.req.method, c.req.path, c.res.status, ms);
 	});
 
 	app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -23,5 +23,8 @@ export class ApiError extends Error {
 export function issuesToDetails(
 	issues: readonly { path: readonly PropertyKey[]; message: string }[]
 ): ErrorDetail[] {
-	return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+	return issues.map((issue) => ({
+		path: issue.path.map(String).join('.'),
+		message: issue.message
+	}));
 }

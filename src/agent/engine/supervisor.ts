@@ -35,6 +35,11 @@ export class AgentSupervisor {
 		return this.#child !== null;
 	}
 
+	/** The agent process id, while it runs. */
+	get pid(): number | undefined {
+		return this.#child?.pid;
+	}
+
 	/** Start was asked for and stop was not (the process may be between restarts). */
 	get wanted(): boolean {
 		return this.#wanted;
@@ -69,7 +74,9 @@ export class AgentSupervisor {
 	async #spawn(): Promise<void> {
 		const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER], {
 			env: this.#env,
-			stdio: ['ignore', 'ignore', 'pipe']
+			// The agent watches its stdin: when this process dies, however it dies, the pipe
+			// closes and the agent stops instead of running on as an orphan.
+			stdio: ['pipe', 'ignore', 'pipe']
 		});
 		this.#child = child;
 		const startedAt = Date.now();

@@ -16,6 +16,8 @@ const controller = new AbortController();
 
 process.on('SIGTERM', () => controller.abort());
 process.on('SIGINT', () => controller.abort());
+process.stdin.on('close', () => controller.abort());
+process.stdin.resume();
 process.on('uncaughtException', (error) => {
 	log.error('The sync agent crashed', error);
 	process.exit(1);
@@ -26,3 +28,5 @@ await runAgent({ db, log, settings, signal: controller.signal });
 log.info('Sync agent stopped');
 db.close();
 log.close();
+// The stdin watch would keep the process alive.
+process.exit(0);

@@ -31,7 +31,7 @@ export function readGeneration(file: string): number {
 }
 
 /**
- * A file logger with one writer per file. Records are `<ISO time> <LEVEL> <logger>: <message>`;
+ * A file logger with one writer per file; `echo` also prints records above DEBUG to stderr. Records are `<ISO time> <LEVEL> <logger>: <message>`;
  * continuation lines (tracebacks) follow without that prefix, so a reader can tell where a
  * record ends. Writes are synchronous so nothing is lost when the process is killed.
  */
@@ -56,7 +56,7 @@ export function createLogger(file: string, name: string, { echo = false } = {}):
 		if (size > 0 && size + record.length > ROTATE_BYTES) rotate();
 		fs.writeSync(fd, record);
 		size += record.length;
-		if (echo) process.stderr.write(record);
+		if (echo && level !== 'DEBUG') process.stderr.write(record);
 	}
 
 	function make(loggerName: string): Logger {

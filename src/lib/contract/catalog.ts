@@ -130,8 +130,20 @@ function packageOperations<S extends z.ZodType, P extends z.ZodObject>(
 	} satisfies Record<string, Operation>;
 }
 
-const backendOps = packageOperations('backends', 'Backend', Backend, IdentifierParams, '{identifier}');
-const converterOps = packageOperations('converters', 'Converter', Converter, ConverterParams, '{name}');
+const backendOps = packageOperations(
+	'backends',
+	'Backend',
+	Backend,
+	IdentifierParams,
+	'{identifier}'
+);
+const converterOps = packageOperations(
+	'converters',
+	'Converter',
+	Converter,
+	ConverterParams,
+	'{name}'
+);
 
 export const catalogOperations = {
 	listBackends: backendOps.list,

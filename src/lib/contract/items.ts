@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { BooleanQuery, Cursor, IdParam, Limit, MessageBody, ReportReceipt, Timestamp, Uuid, pageOf } from './common';
+import {
+	BooleanQuery,
+	Cursor,
+	IdParam,
+	Limit,
+	MessageBody,
+	ReportReceipt,
+	Timestamp,
+	Uuid,
+	pageOf
+} from './common';
 import { errors, json, body, type Operation } from './operation';
 
 export const Item = z
@@ -101,7 +111,12 @@ export const itemOperations = {
 		responses: { 200: json(ItemDetail, 'The item'), ...errors('NotFound') }
 	},
 	prioritizeItem: {
-		...item('prioritizeItem', 'post', '/{item_id}/prioritize', 'Sync this item first (item.prioritize)'),
+		...item(
+			'prioritizeItem',
+			'post',
+			'/{item_id}/prioritize',
+			'Sync this item first (item.prioritize)'
+		),
 		request: { params: ItemParams },
 		responses: { 200: json(Item, 'The item'), ...errors('NotFound') }
 	},
@@ -111,9 +126,17 @@ export const itemOperations = {
 		responses: { 200: json(Item, 'The item'), ...errors('NotFound') }
 	},
 	reportItemError: {
-		...item('reportItemError', 'post', '/{item_id}/report', 'Report an item problem (item.report_error)'),
+		...item(
+			'reportItemError',
+			'post',
+			'/{item_id}/report',
+			'Report an item problem (item.report_error)'
+		),
 		request: { params: ItemParams, body: body(MessageBody) },
-		responses: { 200: json(ReportReceipt, 'The stored report'), ...errors('NotFound', 'ValidationError') }
+		responses: {
+			200: json(ReportReceipt, 'The stored report'),
+			...errors('NotFound', 'ValidationError')
+		}
 	}
 } satisfies Record<string, Operation>;
 

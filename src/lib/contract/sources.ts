@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorIdParams, ErrorListQuery, ErrorPage, ErrorRecord, MarkAllViewedBody, ViewedBody } from './agent';
+import { ErrorListQuery, ErrorPage, ErrorRecord, MarkAllViewedBody, ViewedBody } from './agent';
 import { FlipCount, IdParam, MessageBody, ReportReceipt, Timestamp, Uuid } from './common';
 import { body, errors, json, type Operation } from './operation';
 
@@ -132,7 +132,10 @@ export const sourceOperations = {
 	listSourceErrors: {
 		...source('listSourceErrors', 'get', '/{id}/errors', 'Errors of a source (source.errors)'),
 		request: { params: SourceIdParams, query: ErrorListQuery },
-		responses: { 200: json(ErrorPage, 'A page of errors'), ...errors('NotFound', 'ValidationError') }
+		responses: {
+			200: json(ErrorPage, 'A page of errors'),
+			...errors('NotFound', 'ValidationError')
+		}
 	},
 	markSourceError: {
 		...source('markSourceError', 'patch', '/{id}/errors/{eid}', 'Mark one source error viewed'),
@@ -150,17 +153,35 @@ export const sourceOperations = {
 		responses: { 200: json(FlipCount, 'Errors flipped'), ...errors('NotFound', 'ValidationError') }
 	},
 	resetSourceItems: {
-		...source('resetSourceItems', 'post', '/{id}/reset-items', 'Reset items (source.reset_sync_items)'),
+		...source(
+			'resetSourceItems',
+			'post',
+			'/{id}/reset-items',
+			'Reset items (source.reset_sync_items)'
+		),
 		request: { params: SourceIdParams, body: body(ResetItemsBody) },
 		responses: { 200: json(ResetCount, 'Items reset'), ...errors('NotFound', 'ValidationError') }
 	},
 	reportSourceError: {
-		...source('reportSourceError', 'post', '/{id}/report', 'Report a source problem (source.report_error)'),
+		...source(
+			'reportSourceError',
+			'post',
+			'/{id}/report',
+			'Report a source problem (source.report_error)'
+		),
 		request: { params: SourceIdParams, body: body(MessageBody) },
-		responses: { 200: json(ReportReceipt, 'The stored report'), ...errors('NotFound', 'ValidationError') }
+		responses: {
+			200: json(ReportReceipt, 'The stored report'),
+			...errors('NotFound', 'ValidationError')
+		}
 	},
 	takeOwnership: {
-		...source('takeOwnership', 'post', '/{id}/ownership', 'Claim the source (source.take_ownership)'),
+		...source(
+			'takeOwnership',
+			'post',
+			'/{id}/ownership',
+			'Claim the source (source.take_ownership)'
+		),
 		request: { params: SourceIdParams },
 		responses: {
 			200: json(Source, 'The source'),
@@ -176,16 +197,31 @@ export const sourceOperations = {
 		}
 	},
 	listScopeMappings: {
-		...source('listScopeMappings', 'get', '/{id}/scope-mappings', 'Scope mappings (source.scope_mappings)'),
+		...source(
+			'listScopeMappings',
+			'get',
+			'/{id}/scope-mappings',
+			'Scope mappings (source.scope_mappings)'
+		),
 		request: { params: SourceIdParams },
 		responses: { 200: json(z.array(ScopeMapping), 'The mappings'), ...errors('NotFound') }
 	},
 	createScopeMapping: {
-		...source('createScopeMapping', 'post', '/{id}/scope-mappings', 'Map an identifier (source.create_mapping)'),
+		...source(
+			'createScopeMapping',
+			'post',
+			'/{id}/scope-mappings',
+			'Map an identifier (source.create_mapping)'
+		),
 		request: { params: SourceIdParams, body: body(ScopeMappingCreate) },
 		responses: {
 			201: json(ScopeMapping, 'The new mapping'),
-			...errors('NotFound', 'ValidationError', 'ScopeMappingAlreadyExists', 'ScopeMappingInvalidScope')
+			...errors(
+				'NotFound',
+				'ValidationError',
+				'ScopeMappingAlreadyExists',
+				'ScopeMappingInvalidScope'
+			)
 		}
 	},
 	updateScopeMapping: {
@@ -222,7 +258,10 @@ export const sourceOperations = {
 			'Scope identifiers with no mapping, with their item counts (source.unmapped_identifiers)'
 		),
 		request: { params: SourceIdParams },
-		responses: { 200: json(z.array(UnmappedIdentifier), 'Unmapped identifiers'), ...errors('NotFound') }
+		responses: {
+			200: json(z.array(UnmappedIdentifier), 'Unmapped identifiers'),
+			...errors('NotFound')
+		}
 	},
 	autoassignScopeMappings: {
 		...source(

@@ -8,9 +8,11 @@ const humanMessages: Partial<Record<ErrorCode, string>> = {
 	AgentAlreadyStopped: 'The agent is already stopped',
 	SyncSourceAlreadyRunning: 'This source is already running',
 	SyncSourceAlreadyStopped: 'This source is already stopped',
-	SyncSourceBackendHasNoOwner: "This source's backend has no owner concept: there is nothing to take or release",
+	SyncSourceBackendHasNoOwner:
+		"This source's backend has no owner concept: there is nothing to take or release",
 	ScopeMappingNotFound: 'There is no mapping for this identifier',
-	ScopeMappingAlreadyExists: 'This identifier is already mapped: change the existing mapping instead',
+	ScopeMappingAlreadyExists:
+		'This identifier is already mapped: change the existing mapping instead',
 	ScopeMappingInvalidScope: 'That scope does not exist',
 	LogFileNotFound: 'This service has not written a log yet'
 };

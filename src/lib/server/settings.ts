@@ -12,7 +12,9 @@ export interface DashboardSettings {
 	syncApiTimeoutMs: number;
 }
 
-export function readDashboardSettings(values: Record<string, string | undefined>): DashboardSettings {
+export function readDashboardSettings(
+	values: Record<string, string | undefined>
+): DashboardSettings {
 	const parsed = DashboardEnv.safeParse(values);
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

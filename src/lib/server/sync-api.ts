@@ -7,7 +7,6 @@ import {
 	type Operation,
 	type Success
 } from '$lib/contract';
-import { settings } from './settings';
 import { SyncApiError } from './sync-api-error';
 
 // Path and query values are typed as the sync API reads them (ids as numbers, flags as
@@ -42,7 +41,8 @@ export interface SyncApiClientOptions {
 function pathOf(operation: Operation, params: CallInput['params'] = {}): string {
 	return operation.path.slice(1).replace(/\{(\w+)\}/g, (_, name: string) => {
 		const value = params[name];
-		if (value === undefined) throw new Error(`${operation.operationId}: missing path parameter ${name}`);
+		if (value === undefined)
+			throw new Error(`${operation.operationId}: missing path parameter ${name}`);
 		return encodeURIComponent(String(value));
 	});
 }
@@ -69,7 +69,10 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		retry: { limit: 2, methods: ['get'], statusCodes: [408, 429, 500, 502, 503, 504] }
 	});
 
-	async function call<O extends Operation>(operation: O, input: CallInput = {}): Promise<Success<O>> {
+	async function call<O extends Operation>(
+		operation: O,
+		input: CallInput = {}
+	): Promise<Success<O>> {
 		const target = `${operation.method.toUpperCase()} ${options.baseUrl}${operation.path}`;
 		let response: Response;
 		try {
@@ -85,7 +88,11 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		try {
 			payload = await response.json();
 		} catch {
-			throw new SyncApiError('invalid', 502, `Unexpected response from the sync API (${target}): not JSON`);
+			throw new SyncApiError(
+				'invalid',
+				502,
+				`Unexpected response from the sync API (${target}): not JSON`
+			);
 		}
 		const parsed = successOf(operation).schema.safeParse(payload);
 		if (!parsed.success) {
@@ -120,21 +127,41 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		listSources: (query: Query<typeof ops.listSources> = {}) => call(ops.listSources, { query }),
 		createSource: (body: Body<typeof ops.createSource>) => call(ops.createSource, { body }),
 		getSource: ({ id }: Params<typeof ops.getSource>) => call(ops.getSource, { params: { id } }),
-		updateSource: ({ id, ...body }: Params<typeof ops.updateSource> & Body<typeof ops.updateSource>) =>
+		updateSource: ({
+			id,
+			...body
+		}: Params<typeof ops.updateSource> & Body<typeof ops.updateSource>) =>
 			call(ops.updateSource, { params: { id }, body }),
 		deleteSource: ({ id }: Params<typeof ops.deleteSource>) =>
 			call(ops.deleteSource, { params: { id } }),
-		startSource: ({ id }: Params<typeof ops.startSource>) => call(ops.startSource, { params: { id } }),
+		startSource: ({ id }: Params<typeof ops.startSource>) =>
+			call(ops.startSource, { params: { id } }),
 		stopSource: ({ id }: Params<typeof ops.stopSource>) => call(ops.stopSource, { params: { id } }),
-		listSourceErrors: ({ id, ...query }: Params<typeof ops.listSourceErrors> & Query<typeof ops.listSourceErrors>) =>
+		listSourceErrors: ({
+			id,
+			...query
+		}: Params<typeof ops.listSourceErrors> & Query<typeof ops.listSourceErrors>) =>
 			call(ops.listSourceErrors, { params: { id }, query }),
-		markSourceError: ({ id, eid, viewed }: Params<typeof ops.markSourceError> & { viewed: boolean }) =>
+		markSourceError: ({
+			id,
+			eid,
+			viewed
+		}: Params<typeof ops.markSourceError> & { viewed: boolean }) =>
 			call(ops.markSourceError, { params: { id, eid }, body: { viewed } }),
-		markAllSourceErrorsViewed: ({ id, ...body }: Params<typeof ops.markAllSourceErrorsViewed> & Body<typeof ops.markAllSourceErrorsViewed>) =>
+		markAllSourceErrorsViewed: ({
+			id,
+			...body
+		}: Params<typeof ops.markAllSourceErrorsViewed> & Body<typeof ops.markAllSourceErrorsViewed>) =>
 			call(ops.markAllSourceErrorsViewed, { params: { id }, body }),
-		resetSourceItems: ({ id, ...body }: Params<typeof ops.resetSourceItems> & Body<typeof ops.resetSourceItems>) =>
+		resetSourceItems: ({
+			id,
+			...body
+		}: Params<typeof ops.resetSourceItems> & Body<typeof ops.resetSourceItems>) =>
 			call(ops.resetSourceItems, { params: { id }, body }),
-		reportSourceError: ({ id, ...body }: Params<typeof ops.reportSourceError> & Body<typeof ops.reportSourceError>) =>
+		reportSourceError: ({
+			id,
+			...body
+		}: Params<typeof ops.reportSourceError> & Body<typeof ops.reportSourceError>) =>
 			call(ops.reportSourceError, { params: { id }, body }),
 		takeOwnership: ({ id }: Params<typeof ops.takeOwnership>) =>
 			call(ops.takeOwnership, { params: { id } }),
@@ -142,9 +169,16 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 			call(ops.releaseOwnership, { params: { id } }),
 		listScopeMappings: ({ id }: Params<typeof ops.listScopeMappings>) =>
 			call(ops.listScopeMappings, { params: { id } }),
-		createScopeMapping: ({ id, ...body }: Params<typeof ops.createScopeMapping> & Body<typeof ops.createScopeMapping>) =>
+		createScopeMapping: ({
+			id,
+			...body
+		}: Params<typeof ops.createScopeMapping> & Body<typeof ops.createScopeMapping>) =>
 			call(ops.createScopeMapping, { params: { id }, body }),
-		updateScopeMapping: ({ id, scope_identifier, ...body }: Params<typeof ops.updateScopeMapping> & Body<typeof ops.updateScopeMapping>) =>
+		updateScopeMapping: ({
+			id,
+			scope_identifier,
+			...body
+		}: Params<typeof ops.updateScopeMapping> & Body<typeof ops.updateScopeMapping>) =>
 			call(ops.updateScopeMapping, { params: { id, scope_identifier }, body }),
 		deleteScopeMapping: ({ id, scope_identifier }: Params<typeof ops.deleteScopeMapping>) =>
 			call(ops.deleteScopeMapping, { params: { id, scope_identifier } }),
@@ -153,7 +187,10 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		autoassignScopeMappings: ({ id }: Params<typeof ops.autoassignScopeMappings>) =>
 			call(ops.autoassignScopeMappings, { params: { id } }),
 		// items
-		listSourceItems: ({ id, ...query }: Params<typeof ops.listSourceItems> & Query<typeof ops.listSourceItems>) =>
+		listSourceItems: ({
+			id,
+			...query
+		}: Params<typeof ops.listSourceItems> & Query<typeof ops.listSourceItems>) =>
 			call(ops.listSourceItems, { params: { id }, query }),
 		searchItems: (query: Query<typeof ops.searchItems> = {}) => call(ops.searchItems, { query }),
 		getItem: ({ id, item_id }: Params<typeof ops.getItem>) =>
@@ -162,14 +199,21 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 			call(ops.prioritizeItem, { params: { id, item_id } }),
 		resetItem: ({ id, item_id }: Params<typeof ops.resetItem>) =>
 			call(ops.resetItem, { params: { id, item_id } }),
-		reportItemError: ({ id, item_id, ...body }: Params<typeof ops.reportItemError> & Body<typeof ops.reportItemError>) =>
+		reportItemError: ({
+			id,
+			item_id,
+			...body
+		}: Params<typeof ops.reportItemError> & Body<typeof ops.reportItemError>) =>
 			call(ops.reportItemError, { params: { id, item_id }, body }),
 		// catalog
 		listBackends: () => call(ops.listBackends),
 		getBackend: ({ identifier }: Params<typeof ops.getBackend>) =>
 			call(ops.getBackend, { params: { identifier } }),
 		installBackend: (body: Body<typeof ops.installBackend>) => call(ops.installBackend, { body }),
-		updateBackend: ({ identifier, ...body }: Params<typeof ops.updateBackend> & Body<typeof ops.updateBackend>) =>
+		updateBackend: ({
+			identifier,
+			...body
+		}: Params<typeof ops.updateBackend> & Body<typeof ops.updateBackend>) =>
 			call(ops.updateBackend, { params: { identifier }, body }),
 		uninstallBackend: ({ identifier }: Params<typeof ops.uninstallBackend>) =>
 			call(ops.uninstallBackend, { params: { identifier } }),
@@ -178,7 +222,10 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 			call(ops.getConverter, { params: { name } }),
 		installConverter: (body: Body<typeof ops.installConverter>) =>
 			call(ops.installConverter, { body }),
-		updateConverter: ({ name, ...body }: Params<typeof ops.updateConverter> & Body<typeof ops.updateConverter>) =>
+		updateConverter: ({
+			name,
+			...body
+		}: Params<typeof ops.updateConverter> & Body<typeof ops.updateConverter>) =>
 			call(ops.updateConverter, { params: { name }, body }),
 		uninstallConverter: ({ name }: Params<typeof ops.uninstallConverter>) =>
 			call(ops.uninstallConverter, { params: { name } }),
@@ -186,7 +233,10 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		// logs
 		tailLog: ({ service, ...query }: Params<typeof ops.tailLog> & Query<typeof ops.tailLog>) =>
 			call(ops.tailLog, { params: { service }, query }),
-		followLog: ({ service, ...query }: Params<typeof ops.followLog> & Query<typeof ops.followLog>) =>
+		followLog: ({
+			service,
+			...query
+		}: Params<typeof ops.followLog> & Query<typeof ops.followLog>) =>
 			call(ops.followLog, { params: { service }, query })
 	};
 }
@@ -200,18 +250,22 @@ async function toSyncApiError(error: unknown, baseUrl: string): Promise<SyncApiE
 		if (parsed.success) {
 			const { code, message, details } = parsed.data.error;
 			// A 5xx of the sync API is its fault, not the person's: the dashboard answers 502.
-			return new SyncApiError('rejected', status >= 500 && code !== 'NotSupported' ? 502 : status, message, code, details);
+			return new SyncApiError(
+				'rejected',
+				status >= 500 && code !== 'NotSupported' ? 502 : status,
+				message,
+				code,
+				details
+			);
 		}
-		return new SyncApiError('invalid', 502, `Unexpected response from the sync API: HTTP ${status}`);
+		return new SyncApiError(
+			'invalid',
+			502,
+			`Unexpected response from the sync API: HTTP ${status}`
+		);
 	}
 	if (error instanceof TimeoutError) {
 		return new SyncApiError('timeout', 504, `The sync API at ${baseUrl} did not answer in time`);
 	}
 	return new SyncApiError('unreachable', 503, `The sync API at ${baseUrl} is unreachable`);
 }
-
-/** The client for the configured sync API. */
-export const syncApi = createSyncApiClient({
-	baseUrl: settings.syncApiUrl,
-	timeoutMs: settings.syncApiTimeoutMs
-});

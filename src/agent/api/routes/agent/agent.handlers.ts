@@ -40,7 +40,8 @@ export const start: AppRouteHandler<typeof routes.start> = async (c) => {
 	try {
 		await deps.supervisor.start();
 	} catch (error) {
-		if (error instanceof AgentAlreadyRunning) throw new ApiError('AgentAlreadyRunning', error.message);
+		if (error instanceof AgentAlreadyRunning)
+			throw new ApiError('AgentAlreadyRunning', error.message);
 		throw error;
 	}
 	setDesired(deps, 'running');
@@ -52,7 +53,8 @@ export const stop: AppRouteHandler<typeof routes.stop> = async (c) => {
 	try {
 		await deps.supervisor.stop();
 	} catch (error) {
-		if (error instanceof AgentAlreadyStopped) throw new ApiError('AgentAlreadyStopped', error.message);
+		if (error instanceof AgentAlreadyStopped)
+			throw new ApiError('AgentAlreadyStopped', error.message);
 		throw error;
 	}
 	setDesired(deps, 'stopped');

@@ -1,0 +1,39 @@
+/**
+ * Serves the built dashboard (adapter-node's handler) over plain HTTP.
+ *
+ * adapter-node takes a request's origin to be `https://<Host>` unless ORIGIN is set, which
+ * would make SvelteKit's CSRF check refuse every form posted to a plain-HTTP dashboard at
+ * http://localhost:3000. This server speaks plain HTTP only, so it states the protocol itself;
+ * with ORIGIN set (a LAN or proxied deployment) adapter-node uses ORIGIN and ignores it.
+ */
+import http from 'node:http';
+
+process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
+const built = new URL('../build/handler.js', import.meta.url).href;
+/** @type {{ handler: (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void }} */
+const { handler } = await import(built);
+
+const host = process.env.HOST || '127.0.0.1';
+const port = Number(process.env.PORT || 3000);
+
+const server = http.createServer((req, res) => {
+	req.headers['x-forwarded-proto'] = 'http';
+	handler(req, res, () => {
+		res.statusCode = 404;
+		res.end('Not found');
+	});
+});
+
+server.listen(port, host, () => {
+	const { address, port: bound } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	console.log(`Dashboard listening on http://${address}:${bound}`);
+});
+
+function shutdown() {
+	server.close(() => process.exit(0));
+	server.closeIdleConnections();
+	// Open event streams would hold the close forever.
+	setTimeout(() => process.exit(0), 3000).unref();
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { createApp } from './api/app';
+import { openDatabase } from './db/database';
+import { AgentSupervisor } from './engine/supervisor';
+import { createLogger } from './logs/logger';
+import type { AgentSettings } from './settings';
+
+/**
+ * Everything the sync API process holds, put together from settings: the database, its log,
+ * the agent supervisor and the app. `serve.ts` puts it on a port; tests use it directly.
+ */
+export function openRuntime(
+	settings: AgentSettings,
+	env: NodeJS.ProcessEnv,
+	{ echo = false } = {}
+) {
+	const log = createLogger(path.join(settings.logDir, 'sync_api.log'), 'sync_api', { echo });
+	const db = openDatabase(settings.dbPath);
+	const supervisor = new AgentSupervisor({ env, log: log.child('supervisor') });
+	const app = createApp({ settings, db, log, supervisor });
+	let closed = false;
+
+	return {
+		settings,
+		app,
+		db,
+		log,
+		supervisor,
+		/** Starts the agent if it was running when the API last stopped (or on first boot). */
+		async restoreAgent() {
+			const { desired } = db.prepare('SELECT desired FROM agent_state WHERE id = 1').get() as {
+				desired: string;
+			};
+			if (desired === 'running') await supervisor.start();
+		},
+		/** Stops the agent process (its desired state is kept for the next boot) and closes. */
+		async close() {
+			if (closed) return;
+			closed = true;
+			if (supervisor.running || supervisor.wanted) await supervisor.stop().catch(() => undefined);
+			db.close();
+			log.close();
+		}
+	};
+}
+
+export type Runtime = ReturnType<typeof openRuntime>;

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+
+async function freePort(): Promise<number> {
+	const server = net.createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = server.address() as net.AddressInfo;
+	server.close();
+	await once(server, 'close');
+	return port;
+}
+
+async function waitFor(url: string, child: ChildProcess, output: () => string) {
+	const deadline = Date.now() + 30_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`process exited early:\n${output()}`);
+		try {
+			await fetch(url);
+			return;
+		} catch {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+	throw new Error(`${url} did not come up:\n${output()}`);
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv) {
+	const child = spawn(process.execPath, args, {
+		cwd: root,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+	child.stdout?.on('data', collect);
+	child.stderr?.on('data', collect);
+	return { child, output: () => output };
+}
+
+async function stop(child: ChildProcess) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = once(child, 'exit');
+	child.kill('SIGTERM');
+	await exited;
+}
+
+export interface Stack {
+	dataDir: string;
+	syncApiUrl: string;
+	dashboardUrl: string;
+	/** Kills the sync API (and with it the agent) the hard way, as a crash would. */
+	killSyncApi(): Promise<void>;
+	close(): Promise<void>;
+}
+
+/**
+ * A fresh embedded sync API on a temporary data directory, and the built dashboard in front
+ * of it, each on a free port.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-e2e-'));
+	const [apiPort, dashboardPort] = [await freePort(), await freePort()];
+	const syncApiUrl = `http://127.0.0.1:${apiPort}`;
+	const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+	const base = { ...process.env, QH_DATA_DIR: dataDir, QH_CYCLE_SECONDS: '0.3', ...env };
+
+	const api = launch(['--import', tsx, 'src/agent/serve.ts'], {
+		...base,
+		SYNC_API_PORT: String(apiPort)
+	});
+	await waitFor(`${syncApiUrl}/healthz`, api.child, api.output);
+	const dashboard = launch(['scripts/dashboard-server.js'], {
+		...base,
+		PORT: String(dashboardPort),
+		HOST: '127.0.0.1',
+		SYNC_API_URL: syncApiUrl,
+		SYNC_API_TIMEOUT_MS: '3000'
+	});
+	await waitFor(dashboardUrl, dashboard.child, dashboard.output);
+
+	return {
+		dataDir,
+		syncApiUrl,
+		dashboardUrl,
+		async killSyncApi() {
+			const exited = once(api.child, 'exit');
+			api.child.kill('SIGKILL');
+			await exited;
+		},
+		async close() {
+			await Promise.all([stop(dashboard.child), stop(api.child)]);
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
