@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { createApp } from './api/app';
 import { openDatabase } from './db/database';
 import { AgentSupervisor } from './engine/supervisor';
 import { createLogger } from './logs/logger';
+import { seedScopes } from './services/scopes';
 import type { AgentSettings } from './settings';
 
 /**
@@ -14,8 +14,9 @@ export function openRuntime(
 	env: NodeJS.ProcessEnv,
 	{ echo = false } = {}
 ) {
-	const log = createLogger(path.join(settings.logDir, 'sync_api.log'), 'sync_api', { echo });
+	const log = createLogger(settings.apiLogFile, 'sync_api', { echo });
 	const db = openDatabase(settings.dbPath);
+	seedScopes(db, settings.scopesJson);
 	const supervisor = new AgentSupervisor({ env, log: log.child('supervisor') });
 	const app = createApp({ settings, db, log, supervisor });
 	let closed = false;
@@ -29,7 +30,7 @@ export function openRuntime(
 		/** Starts the agent if it was running when the API last stopped (or on first boot). */
 		async restoreAgent() {
 			const { desired } = db.prepare('SELECT desired FROM agent_state WHERE id = 1').get() as {
-				desired: string;
+				desired: 'running' | 'stopped';
 			};
 			if (desired === 'running') await supervisor.start();
 		},

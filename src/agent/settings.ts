@@ -29,6 +29,8 @@ export interface AgentSettings {
 	scopesJson: string | undefined;
 	dbPath: string;
 	logDir: string;
+	apiLogFile: string;
+	agentLogFile: string;
 }
 
 /** Reads and validates the agent's environment once; throws a readable error on bad values. */
@@ -49,6 +51,8 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		cycleSeconds: values.QH_CYCLE_SECONDS,
 		scopesJson: values.QH_SCOPES,
 		dbPath: path.join(dataDir, 'sync_agent.sqlite'),
-		logDir: path.join(dataDir, 'logs')
+		logDir: path.join(dataDir, 'logs'),
+		apiLogFile: path.join(dataDir, 'logs', 'sync_api.log'),
+		agentLogFile: path.join(dataDir, 'logs', 'sync_agent.log')
 	};
 }

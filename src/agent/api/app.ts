@@ -1,10 +1,14 @@
 import { HTTPException } from 'hono/http-exception';
-import { operations } from '../../lib/contract';
 import { ApiError } from './errors';
 import { createRouter, type AppDeps } from './router';
 import { agentRouter } from './routes/agent/agent.routes';
+import { catalogRouter } from './routes/catalog/catalog.routes';
+import { inboxRouter } from './routes/inbox/inbox.routes';
+import { itemsRouter } from './routes/items/items.routes';
+import { logsRouter } from './routes/logs/logs.routes';
+import { sourcesRouter } from './routes/sources/sources.routes';
 
-const routers = [agentRouter];
+const routers = [agentRouter, inboxRouter, sourcesRouter, itemsRouter, catalogRouter, logsRouter];
 
 /**
  * The sync API as a fetch handler, without a port: `serve()` puts it on one, and tests
@@ -25,17 +29,6 @@ export function createApp(deps: AppDeps) {
 	app.get('/healthz', (c) => c.json({ status: 'ok' }));
 	for (const router of routers) app.route('/', router);
 
-	// Operations of the contract this agent has no handler for still belong in the document.
-	const served = new Set(
-		app.openAPIRegistry.definitions.flatMap((d) =>
-			d.type === 'route' ? [`${d.route.method} ${d.route.path}`] : []
-		)
-	);
-	for (const operation of Object.values(operations)) {
-		if (!served.has(`${operation.method} ${operation.path}`)) {
-			app.openAPIRegistry.registerPath(operation);
-		}
-	}
 	app.doc31('/openapi.json', {
 		openapi: '3.1.0',
 		info: {

@@ -11,5 +11,115 @@ export const migrations: string[] = [
 		connection_ok INTEGER NOT NULL DEFAULT 1
 	);
 	INSERT INTO agent_state (id) VALUES (1);
+	`,
+	`
+	CREATE TABLE scopes (
+		uuid TEXT PRIMARY KEY,
+		name TEXT NOT NULL
+	);
+
+	CREATE TABLE sources (
+		id INTEGER PRIMARY KEY,
+		name TEXT NOT NULL UNIQUE,
+		backend_identifier TEXT NOT NULL,
+		status TEXT NOT NULL DEFAULT 'syncing'
+			CHECK (status IN ('syncing', 'scanning', 'stopped', 'error')),
+		config_data TEXT NOT NULL,
+		default_scope TEXT REFERENCES scopes (uuid),
+		autoassign_scope_mapping INTEGER NOT NULL DEFAULT 0,
+		owner TEXT,
+		last_update TEXT,
+		created_at TEXT NOT NULL,
+		-- Kept by the item triggers below, in the same transaction as every item change,
+		-- so they always equal what the items table says without counting it.
+		items_total INTEGER NOT NULL DEFAULT 0,
+		items_synced INTEGER NOT NULL DEFAULT 0,
+		items_failed INTEGER NOT NULL DEFAULT 0,
+		items_unmapped INTEGER NOT NULL DEFAULT 0
+	);
+
+	CREATE TABLE items (
+		id INTEGER PRIMARY KEY,
+		source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+		data_identifier TEXT NOT NULL,
+		dataset_uuid TEXT NOT NULL,
+		scope_identifier TEXT,
+		priority INTEGER NOT NULL DEFAULT 0,
+		synchronized INTEGER NOT NULL DEFAULT 0,
+		attempts INTEGER NOT NULL DEFAULT 0,
+		error TEXT,
+		live INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at TEXT,
+		last_update TEXT,
+		-- What the dataset looked like at the last scan, and at the last successful sync.
+		fingerprint TEXT,
+		synced_fingerprint TEXT,
+		-- Waiting for a scope mapping of its scope identifier.
+		unmapped INTEGER NOT NULL DEFAULT 0,
+		failed INTEGER GENERATED ALWAYS AS (synchronized = 0 AND error IS NOT NULL) VIRTUAL,
+		UNIQUE (source_id, data_identifier)
+	);
+	CREATE INDEX items_queue ON items (source_id, synchronized, unmapped, priority DESC, id);
+
+	CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+		UPDATE sources SET
+			items_total = items_total + 1,
+			items_synced = items_synced + NEW.synchronized,
+			items_failed = items_failed + NEW.failed,
+			items_unmapped = items_unmapped + NEW.unmapped
+		WHERE id = NEW.source_id;
+	END;
+	CREATE TRIGGER items_count_update AFTER UPDATE OF synchronized, error, unmapped ON items BEGIN
+		UPDATE sources SET
+			items_synced = items_synced + NEW.synchronized - OLD.synchronized,
+			items_failed = items_failed + NEW.failed - OLD.failed,
+			items_unmapped = items_unmapped + NEW.unmapped - OLD.unmapped
+		WHERE id = NEW.source_id;
+	END;
+	CREATE TRIGGER items_count_delete AFTER DELETE ON items BEGIN
+		UPDATE sources SET
+			items_total = items_total - 1,
+			items_synced = items_synced - OLD.synchronized,
+			items_failed = items_failed - OLD.failed,
+			items_unmapped = items_unmapped - OLD.unmapped
+		WHERE id = OLD.source_id;
+	END;
+
+	-- Kept apart from items: lists never load a record, the item page loads one.
+	CREATE TABLE sync_records (
+		item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+		logs TEXT NOT NULL,
+		files TEXT NOT NULL
+	);
+
+	CREATE TABLE scope_mappings (
+		source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+		scope_identifier TEXT NOT NULL,
+		scope_uuid TEXT NOT NULL REFERENCES scopes (uuid),
+		PRIMARY KEY (source_id, scope_identifier)
+	);
+
+	-- Agent errors have no source; source errors go with their source.
+	CREATE TABLE errors (
+		id INTEGER PRIMARY KEY,
+		source_id INTEGER REFERENCES sources (id) ON DELETE CASCADE,
+		timestamp TEXT NOT NULL,
+		exception TEXT NOT NULL,
+		message TEXT NOT NULL,
+		traceback TEXT,
+		viewed INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX errors_by_source ON errors (source_id, viewed, id);
+	CREATE INDEX errors_by_viewed ON errors (viewed, id);
+
+	-- Error reports waiting to be sent to qHarbor support; the embedded agent only keeps them.
+	CREATE TABLE reports (
+		id INTEGER PRIMARY KEY,
+		created_at TEXT NOT NULL,
+		source_id INTEGER,
+		item_id INTEGER,
+		message TEXT NOT NULL,
+		payload TEXT NOT NULL
+	);
 	`
 ];

@@ -7,10 +7,9 @@ import { openDatabase } from '../db/database';
 import { createLogger } from '../logs/logger';
 import { readAgentSettings } from '../settings';
 import { runAgent } from './agent-loop';
-import path from 'node:path';
 
 const settings = readAgentSettings();
-const log = createLogger(path.join(settings.logDir, 'sync_agent.log'), 'sync_agent');
+const log = createLogger(settings.agentLogFile, 'sync_agent');
 const db = openDatabase(settings.dbPath);
 const controller = new AbortController();
 

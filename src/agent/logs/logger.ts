@@ -31,11 +31,16 @@ export function readGeneration(file: string): number {
 }
 
 /**
- * A file logger with one writer per file; `echo` also prints records above DEBUG to stderr. Records are `<ISO time> <LEVEL> <logger>: <message>`;
+ * A file logger with one writer per file; `echo` also prints records above DEBUG to stderr,
+ * `rotateBytes` (tests) lowers the rotation threshold. Records are `<ISO time> <LEVEL> <logger>: <message>`;
  * continuation lines (tracebacks) follow without that prefix, so a reader can tell where a
  * record ends. Writes are synchronous so nothing is lost when the process is killed.
  */
-export function createLogger(file: string, name: string, { echo = false } = {}): Logger {
+export function createLogger(
+	file: string,
+	name: string,
+	{ echo = false, rotateBytes = ROTATE_BYTES }: { echo?: boolean; rotateBytes?: number } = {}
+): Logger {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	let fd = fs.openSync(file, 'a');
 	let size = fs.fstatSync(fd).size;
@@ -53,7 +58,7 @@ export function createLogger(file: string, name: string, { echo = false } = {}):
 		// A continuation line that looked like a record header would split the record.
 		const body = text.replace(/\r?\n(?=\d{4}-\d\d-\d\dT)/g, '\n ');
 		const record = Buffer.from(`${new Date().toISOString()} ${level} ${logger}: ${body}\n`);
-		if (size > 0 && size + record.length > ROTATE_BYTES) rotate();
+		if (size > 0 && size + record.length > rotateBytes) rotate();
 		fs.writeSync(fd, record);
 		size += record.length;
 		if (echo && level !== 'DEBUG') process.stderr.write(record);

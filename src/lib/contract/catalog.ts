@@ -16,8 +16,11 @@ export const ConfigField = z
 	})
 	.meta({ id: 'ConfigField' });
 
-/** Whether every item goes to the source's default scope, or identifiers are mapped. */
-export const ScopeRule = z.enum(['default_scope_required', 'mapping']);
+/**
+ * `required`: a source needs a default scope and every item goes there. `optional`: without
+ * one, each item's scope identifier is mapped to a scope through the source's mappings.
+ */
+export const ScopeRule = z.enum(['required', 'optional']);
 
 export const Backend = z
 	.object({
@@ -29,6 +32,7 @@ export const Backend = z
 		version: z.string().nullable(),
 		config_fields: z.array(ConfigField),
 		scope_rule: ScopeRule,
+		/** Sources of this backend upload with their owner's credentials. */
 		has_owner: z.boolean(),
 		/** `SyncSources.backend(identifier).example()`, character for character. */
 		example: z.string()
@@ -171,3 +175,4 @@ export type Converter = z.infer<typeof Converter>;
 export type ConfigField = z.infer<typeof ConfigField>;
 export type Scope = z.infer<typeof Scope>;
 export type InstallRequest = z.input<typeof InstallRequest>;
+export type ScopeRule = z.infer<typeof ScopeRule>;

@@ -1,62 +1,63 @@
-import type { AgentStatus } from '../../../../lib/contract';
 import { AgentAlreadyRunning, AgentAlreadyStopped } from '../../../engine/supervisor';
+import { readAgentStatus, setDesiredAgentState } from '../../../services/agent-status';
+import { listErrors, markAllViewed, markError } from '../../../services/errors';
+import { fileReport } from '../../../services/reports';
 import { ApiError } from '../../errors';
-import type { AppDeps, AppRouteHandler } from '../../router';
+import type { AppRouteHandler } from '../../router';
 import type { routes } from './agent.routes';
 
-interface AgentStateRow {
-	desired: 'running' | 'stopped';
-	iterations: number;
-	last_update: string | null;
-	connection_ok: number;
-}
-
-export function readAgentStatus({ db, supervisor }: AppDeps): AgentStatus {
-	const row = db
-		.prepare('SELECT desired, iterations, last_update, connection_ok FROM agent_state WHERE id = 1')
-		.get() as AgentStateRow;
-	const alive = supervisor.running;
-	let status: AgentStatus['status'];
-	if (alive) status = row.connection_ok ? 'running' : 'no_connection';
-	else status = supervisor.wanted ? 'unavailable' : 'stopped';
-	return {
-		agent_service: alive ? 'running' : 'stopped',
-		api_service: 'running',
-		status,
-		iterations: row.iterations,
-		last_update: row.last_update
-	};
-}
-
-function setDesired(deps: AppDeps, desired: AgentStateRow['desired']) {
-	deps.db.prepare('UPDATE agent_state SET desired = ? WHERE id = 1').run(desired);
-}
-
-export const status: AppRouteHandler<typeof routes.status> = (c) =>
-	c.json(readAgentStatus(c.var.deps), 200);
+export const status: AppRouteHandler<typeof routes.status> = (c) => {
+	const { db, supervisor } = c.var.deps;
+	return c.json(readAgentStatus(db, supervisor), 200);
+};
 
 export const start: AppRouteHandler<typeof routes.start> = async (c) => {
-	const deps = c.var.deps;
+	const { db, supervisor } = c.var.deps;
 	try {
-		await deps.supervisor.start();
+		await supervisor.start();
 	} catch (error) {
 		if (error instanceof AgentAlreadyRunning)
 			throw new ApiError('AgentAlreadyRunning', error.message);
 		throw error;
 	}
-	setDesired(deps, 'running');
-	return c.json(readAgentStatus(deps), 200);
+	setDesiredAgentState(db, 'running');
+	return c.json(readAgentStatus(db, supervisor), 200);
 };
 
 export const stop: AppRouteHandler<typeof routes.stop> = async (c) => {
-	const deps = c.var.deps;
+	const { db, supervisor } = c.var.deps;
 	try {
-		await deps.supervisor.stop();
+		await supervisor.stop();
 	} catch (error) {
 		if (error instanceof AgentAlreadyStopped)
 			throw new ApiError('AgentAlreadyStopped', error.message);
 		throw error;
 	}
-	setDesired(deps, 'stopped');
-	return c.json(readAgentStatus(deps), 200);
+	setDesiredAgentState(db, 'stopped');
+	return c.json(readAgentStatus(db, supervisor), 200);
+};
+
+export const listAgentErrors: AppRouteHandler<typeof routes.listErrors> = (c) =>
+	c.json(listErrors(c.var.deps.db, { source: null }, c.req.valid('query')), 200);
+
+export const markAgentError: AppRouteHandler<typeof routes.markError> = (c) => {
+	const { id } = c.req.valid('param');
+	const record = markError(c.var.deps.db, { source: null }, id, c.req.valid('json').viewed);
+	if (!record) throw new ApiError('NotFound', `No agent error with id ${id}`);
+	return c.json(record, 200);
+};
+
+export const markAllAgentErrorsViewed: AppRouteHandler<typeof routes.markAllViewed> = (c) => {
+	const flipped = markAllViewed(c.var.deps.db, { source: null }, c.req.valid('json').up_to_id);
+	return c.json({ flipped }, 200);
+};
+
+export const report: AppRouteHandler<typeof routes.report> = (c) => {
+	const { db, supervisor, settings } = c.var.deps;
+	const reportId = fileReport(
+		db,
+		{ supervisor, logFile: settings.agentLogFile },
+		c.req.valid('json').message
+	);
+	return c.json({ report_id: reportId }, 200);
 };

@@ -1,0 +1,181 @@
+import {
+	listErrors as listErrorPage,
+	markAllViewed as markAll,
+	markError as mark
+} from '../../../services/errors';
+import { resetItems as resetSourceItems } from '../../../services/items';
+import { fileReport } from '../../../services/reports';
+import {
+	autoassign as autoassignMappings,
+	scopeExists,
+	unmappedIdentifiers,
+	refreshUnmapped
+} from '../../../services/scopes';
+import * as sources from '../../../services/sources';
+import { ApiError } from '../../errors';
+import type { AppRouteHandler } from '../../router';
+import type { Db } from '../../../db/database';
+import type { routes } from './sources.routes';
+
+export const list: AppRouteHandler<typeof routes.list> = (c) =>
+	c.json(sources.listSources(c.var.deps.db, c.req.valid('query')), 200);
+
+export const create: AppRouteHandler<typeof routes.create> = (c) =>
+	c.json(sources.createSource(c.var.deps.db, c.req.valid('json')), 201);
+
+export const get: AppRouteHandler<typeof routes.get> = (c) =>
+	c.json(sources.toSource(sources.getSourceRow(c.var.deps.db, c.req.valid('param').id)), 200);
+
+export const update: AppRouteHandler<typeof routes.update> = (c) =>
+	c.json(sources.updateSource(c.var.deps.db, c.req.valid('param').id, c.req.valid('json')), 200);
+
+export const remove: AppRouteHandler<typeof routes.remove> = (c) =>
+	c.json(sources.deleteSource(c.var.deps.db, c.req.valid('param').id), 200);
+
+export const start: AppRouteHandler<typeof routes.start> = (c) =>
+	c.json(sources.setRunning(c.var.deps.db, c.req.valid('param').id, true), 200);
+
+export const stop: AppRouteHandler<typeof routes.stop> = (c) =>
+	c.json(sources.setRunning(c.var.deps.db, c.req.valid('param').id, false), 200);
+
+/** The source's id, after checking it exists (404 otherwise). */
+function existing(db: Db, id: number): number {
+	return sources.getSourceRow(db, id).id;
+}
+
+export const listErrors: AppRouteHandler<typeof routes.listErrors> = (c) => {
+	const { db } = c.var.deps;
+	const source = existing(db, c.req.valid('param').id);
+	return c.json(listErrorPage(db, { source }, c.req.valid('query')), 200);
+};
+
+export const markError: AppRouteHandler<typeof routes.markError> = (c) => {
+	const { db } = c.var.deps;
+	const { id, eid } = c.req.valid('param');
+	const record = mark(db, { source: existing(db, id) }, eid, c.req.valid('json').viewed);
+	if (!record) throw new ApiError('NotFound', `No error ${eid} in sync source ${id}`);
+	return c.json(record, 200);
+};
+
+export const markAllViewed: AppRouteHandler<typeof routes.markAllViewed> = (c) => {
+	const { db } = c.var.deps;
+	const source = existing(db, c.req.valid('param').id);
+	return c.json({ flipped: markAll(db, { source }, c.req.valid('json').up_to_id) }, 200);
+};
+
+export const resetItems: AppRouteHandler<typeof routes.resetItems> = (c) => {
+	const { db } = c.var.deps;
+	const source = existing(db, c.req.valid('param').id);
+	return c.json(
+		{ count: resetSourceItems(db, source, c.req.valid('json').include_successful) },
+		200
+	);
+};
+
+export const report: AppRouteHandler<typeof routes.report> = (c) => {
+	const { db, supervisor, settings } = c.var.deps;
+	const sourceId = existing(db, c.req.valid('param').id);
+	const context = { supervisor, logFile: settings.agentLogFile, sourceId };
+	return c.json({ report_id: fileReport(db, context, c.req.valid('json').message) }, 200);
+};
+
+export const takeOwnership: AppRouteHandler<typeof routes.takeOwnership> = (c) => {
+	const { db, settings } = c.var.deps;
+	return c.json(sources.setOwner(db, c.req.valid('param').id, settings.user), 200);
+};
+
+export const releaseOwnership: AppRouteHandler<typeof routes.releaseOwnership> = (c) =>
+	c.json(sources.setOwner(c.var.deps.db, c.req.valid('param').id, null), 200);
+
+interface MappingRow {
+	scope_identifier: string;
+	scope_uuid: string;
+	scope_name: string | null;
+}
+
+function findMapping(db: Db, sourceId: number, identifier: string): MappingRow | undefined {
+	return db
+		.prepare(
+			`SELECT m.scope_identifier, m.scope_uuid, s.name AS scope_name FROM scope_mappings m
+			LEFT JOIN scopes s ON s.uuid = m.scope_uuid WHERE m.source_id = ? AND m.scope_identifier = ?`
+		)
+		.get(sourceId, identifier) as MappingRow | undefined;
+}
+
+function requireScope(db: Db, uuid: string) {
+	if (!scopeExists(db, uuid)) {
+		throw new ApiError('ScopeMappingInvalidScope', `No scope with uuid ${uuid}`, [
+			{ path: 'scope_uuid', message: 'This scope does not exist' }
+		]);
+	}
+}
+
+export const listMappings: AppRouteHandler<typeof routes.listMappings> = (c) => {
+	const { db } = c.var.deps;
+	const source = existing(db, c.req.valid('param').id);
+	const rows = db
+		.prepare(
+			`SELECT m.scope_identifier, m.scope_uuid, s.name AS scope_name FROM scope_mappings m
+			LEFT JOIN scopes s ON s.uuid = m.scope_uuid WHERE m.source_id = ? ORDER BY m.scope_identifier`
+		)
+		.all(source) as MappingRow[];
+	return c.json(rows, 200);
+};
+
+export const createMapping: AppRouteHandler<typeof routes.createMapping> = (c) => {
+	const { db } = c.var.deps;
+	const source = existing(db, c.req.valid('param').id);
+	const { scope_identifier, scope_uuid } = c.req.valid('json');
+	if (findMapping(db, source, scope_identifier)) {
+		throw new ApiError('ScopeMappingAlreadyExists', `"${scope_identifier}" is already mapped`);
+	}
+	requireScope(db, scope_uuid);
+	db.transaction(() => {
+		db.prepare(
+			'INSERT INTO scope_mappings (source_id, scope_identifier, scope_uuid) VALUES (?, ?, ?)'
+		).run(source, scope_identifier, scope_uuid);
+		refreshUnmapped(db, source);
+	})();
+	return c.json(findMapping(db, source, scope_identifier)!, 201);
+};
+
+export const updateMapping: AppRouteHandler<typeof routes.updateMapping> = (c) => {
+	const { db } = c.var.deps;
+	const { id, scope_identifier } = c.req.valid('param');
+	const source = existing(db, id);
+	if (!findMapping(db, source, scope_identifier)) {
+		throw new ApiError('ScopeMappingNotFound', `"${scope_identifier}" has no mapping`);
+	}
+	const { scope_uuid } = c.req.valid('json');
+	requireScope(db, scope_uuid);
+	db.prepare(
+		'UPDATE scope_mappings SET scope_uuid = ? WHERE source_id = ? AND scope_identifier = ?'
+	).run(scope_uuid, source, scope_identifier);
+	return c.json(findMapping(db, source, scope_identifier)!, 200);
+};
+
+export const deleteMapping: AppRouteHandler<typeof routes.deleteMapping> = (c) => {
+	const { db } = c.var.deps;
+	const { id, scope_identifier } = c.req.valid('param');
+	const source = existing(db, id);
+	const mapping = findMapping(db, source, scope_identifier);
+	if (!mapping) throw new ApiError('ScopeMappingNotFound', `"${scope_identifier}" has no mapping`);
+	db.transaction(() => {
+		db.prepare('DELETE FROM scope_mappings WHERE source_id = ? AND scope_identifier = ?').run(
+			source,
+			scope_identifier
+		);
+		refreshUnmapped(db, source);
+	})();
+	return c.json(mapping, 200);
+};
+
+export const unmapped: AppRouteHandler<typeof routes.unmapped> = (c) => {
+	const { db } = c.var.deps;
+	return c.json(unmappedIdentifiers(db, existing(db, c.req.valid('param').id)), 200);
+};
+
+export const autoassign: AppRouteHandler<typeof routes.autoassign> = (c) => {
+	const { db } = c.var.deps;
+	return c.json({ created: autoassignMappings(db, existing(db, c.req.valid('param').id)) }, 200);
+};

@@ -1,0 +1,258 @@
+import type { Backend, ConfigField, Converter } from '../../lib/contract';
+import { folderbase } from './folderbase/folderbase';
+import { quantify } from './quantify/quantify';
+import type { BackendDefinition } from './types';
+
+/** The version this embedded agent reports for the backends it runs itself. */
+export const EMBEDDED_VERSION = '0.3.0-embedded';
+
+const isServerFolder: ConfigField = {
+	name: 'is_server_folder',
+	type: 'boolean',
+	required: false,
+	default: false,
+	description: 'Whether the folder is on a server or network drive (e.g. of the university).',
+	secret: false
+};
+
+const setUp = (description: string): BackendDefinition['configFields'][number] => ({
+	name: 'set_up',
+	type: 'string',
+	required: true,
+	default: null,
+	description,
+	secret: false,
+	placeholder: '<name of the set-up>'
+});
+
+/** The six backends of the SDK; the ones without an implementation are not installed here. */
+export const backends: BackendDefinition[] = [
+	{
+		identifier: 'etiket_sync_agent_native',
+		name: 'QH datasets',
+		package: 'etiket-sync-agent',
+		description:
+			'Datasets created with qdrive on this computer (built into the Python sync agent).',
+		configFields: [],
+		scopeRule: 'optional',
+		hasOwner: false,
+		folderField: null,
+		implementation: null
+	},
+	{
+		identifier: 'etiket_sync_agent_qcodes',
+		name: 'QCoDeS',
+		package: 'etiket-sync-agent-qcodes',
+		description: 'Sync QCoDeS datasets from a QCoDeS SQLite database.',
+		configFields: [
+			{
+				name: 'database_path',
+				type: 'path',
+				required: true,
+				default: null,
+				description: 'Path to the QCoDeS database file (.db).',
+				secret: false,
+				placeholder: '<path to database.db>'
+			},
+			setUp('Name of the experimental set-up, added as the set-up attribute.')
+		],
+		scopeRule: 'optional',
+		hasOwner: true,
+		folderField: null,
+		implementation: null
+	},
+	{
+		identifier: 'etiket_sync_agent_quantify',
+		name: 'Quantify',
+		package: 'etiket-sync-agent-quantify',
+		description:
+			'Sync Quantify datasets: HDF5 (and early netCDF) datasets in YYYYMMDD/<TUID>-<name> folders, with their auxiliary files.',
+		configFields: [
+			{
+				name: 'quantify_directory',
+				type: 'path',
+				required: true,
+				default: null,
+				description: 'Path to the Quantify data directory.',
+				secret: false,
+				placeholder: '<path to quantify data directory>'
+			},
+			setUp('Name of the experimental set-up (added as the set-up attribute).'),
+			isServerFolder
+		],
+		scopeRule: 'required',
+		hasOwner: true,
+		folderField: 'quantify_directory',
+		implementation: quantify
+	},
+	{
+		identifier: 'etiket_sync_agent_labber',
+		name: 'Labber',
+		package: 'etiket-sync-agent-labber',
+		description: 'Sync Labber log files (.hdf5) from a Labber data directory.',
+		configFields: [
+			{
+				name: 'labber_directory',
+				type: 'path',
+				required: true,
+				default: null,
+				description: 'Path to the Labber data directory.',
+				secret: false,
+				placeholder: '<path to labber data directory>'
+			},
+			setUp('Name of the experimental set-up.'),
+			isServerFolder
+		],
+		scopeRule: 'required',
+		hasOwner: true,
+		folderField: 'labber_directory',
+		implementation: null
+	},
+	{
+		identifier: 'etiket_sync_agent_coretools',
+		name: 'Core Tools',
+		package: 'etiket-sync-agent-coretools',
+		description: 'Sync Core Tools datasets from its PostgreSQL database.',
+		configFields: [
+			{
+				name: 'host',
+				type: 'string',
+				required: false,
+				default: 'localhost',
+				description: 'Database server.',
+				secret: false
+			},
+			{
+				name: 'port',
+				type: 'integer',
+				required: false,
+				default: 5432,
+				description: 'Database port.',
+				secret: false
+			},
+			{
+				name: 'dbname',
+				type: 'string',
+				required: true,
+				default: null,
+				description: 'Database name.',
+				secret: false,
+				placeholder: '<database name>'
+			},
+			{
+				name: 'user',
+				type: 'string',
+				required: true,
+				default: null,
+				description: 'Database user.',
+				secret: false,
+				placeholder: '<database user>'
+			},
+			{
+				name: 'password',
+				type: 'string',
+				required: true,
+				default: null,
+				description: 'Password of the database user.',
+				secret: true,
+				placeholder: '<password>'
+			}
+		],
+		scopeRule: 'optional',
+		hasOwner: true,
+		folderField: null,
+		implementation: null
+	},
+	{
+		identifier: 'etiket_sync_agent_folderbase',
+		name: 'FolderBase',
+		package: 'etiket-sync-agent-folderbase',
+		description:
+			'Sync files from a folder: every folder holding a _QH_dataset_info.yaml is a dataset. Supports converters.',
+		configFields: [
+			{
+				name: 'root_directory',
+				type: 'path',
+				required: true,
+				default: null,
+				description: 'Folder to sync; its top-level folders are the scope identifiers.',
+				secret: false,
+				placeholder: '<path to folder>'
+			},
+			isServerFolder
+		],
+		scopeRule: 'optional',
+		hasOwner: false,
+		folderField: 'root_directory',
+		implementation: folderbase
+	}
+];
+
+export function findBackend(identifier: string): BackendDefinition | undefined {
+	return backends.find((backend) => backend.identifier === identifier);
+}
+
+function pythonLiteral(value: unknown): string {
+	if (typeof value === 'boolean') return value ? 'True' : 'False';
+	if (value === null || value === undefined) return 'None';
+	if (typeof value === 'number') return String(value);
+	return JSON.stringify(String(value));
+}
+
+/** `SyncSources.backend(identifier).example()`, in the SDK's exact format. */
+export function exampleOf(backend: BackendDefinition): string {
+	const short = backend.identifier.replace(/^etiket_sync_agent_/, '');
+	const config = backend.configFields.map((field) => {
+		const value = field.default ?? field.placeholder ?? `<${field.name}>`;
+		return `        "${field.name}": ${pythonLiteral(value)},`;
+	});
+	return [
+		'# Copy-paste this example to create a sync source:',
+		'SyncSources.create(',
+		`    name="my_${short}_source",`,
+		`    backend_identifier="${backend.identifier}",`,
+		...(config.length ? ['    config_data={', ...config, '    },'] : ['    config_data={},']),
+		...(backend.scopeRule === 'required' ? ['    default_scope="<scope uuid>",'] : []),
+		')'
+	].join('\n');
+}
+
+export function describeBackend(backend: BackendDefinition): Backend {
+	const installed = backend.implementation !== null;
+	return {
+		identifier: backend.identifier,
+		name: backend.name,
+		package: backend.package,
+		description: backend.description,
+		installed,
+		version: installed ? EMBEDDED_VERSION : null,
+		config_fields: backend.configFields.map(({ placeholder: _placeholder, ...field }) => field),
+		scope_rule: backend.scopeRule,
+		has_owner: backend.hasOwner,
+		example: exampleOf(backend)
+	};
+}
+
+/** Converters known to the catalog; the embedded agent runs none of them. */
+export const converters: Converter[] = [
+	{
+		name: 'csv_to_hdf5',
+		package: 'etiket-converter-csv',
+		description: 'Converts CSV tables to HDF5 so qHarbor can plot them.',
+		installed: false,
+		version: null,
+		input_extensions: ['.csv'],
+		output_extension: '.hdf5',
+		example: 'converters:\n  "*.csv": csv_to_hdf5'
+	},
+	{
+		name: 'npz_to_hdf5',
+		package: 'etiket-converter-numpy',
+		description: 'Converts NumPy .npz archives to HDF5.',
+		installed: false,
+		version: null,
+		input_extensions: ['.npz'],
+		output_extension: '.hdf5',
+		example: 'converters:\n  "*.npz": npz_to_hdf5'
+	}
+];

@@ -1,0 +1,108 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
+import { fingerprintOf, listFiles, mapLimit } from '../files';
+import { readQuantifyDataset, type QuantifyDatasetInfo } from './read-dataset';
+
+const DAY = /^\d{8}$/;
+/** `<TUID>-<name>`, TUID = `YYYYMMDD-HHMMSS-fff-xxxxxx`. */
+const DATASET = /^(\d{8})-(\d{6})-(\d{3})-([0-9a-f]{6})-(.+)$/;
+const DATA_FILE = 'dataset.hdf5';
+/** A dataset file untouched this long is complete, NaN or not. */
+export const LIVE_WINDOW_MS = 2 * 60 * 1000;
+
+function directoryOf(config: ConfigData): string {
+	return String(config.quantify_directory);
+}
+
+/** The TUID's time: when the measurement started, in the lab PC's local time. */
+export function tuidTime(tuid: string): string {
+	const [, d, t, ms] = /^(\d{8})-(\d{6})-(\d{3})/.exec(tuid) ?? [];
+	if (!d || !t || !ms) throw new Error(`Not a TUID: ${tuid}`);
+	const n = (s: string, from: number, to: number) => Number(s.slice(from, to));
+	const time = new Date(
+		n(d, 0, 4),
+		n(d, 4, 6) - 1,
+		n(d, 6, 8),
+		n(t, 0, 2),
+		n(t, 2, 4),
+		n(t, 4, 6),
+		Number(ms)
+	);
+	return time.toISOString();
+}
+
+/**
+ * Reads a copy of the data file: Quantify rewrites it in place while measuring, and a copy
+ * cannot change under the reader.
+ */
+async function readSnapshot(file: string): Promise<QuantifyDatasetInfo> {
+	const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
+	try {
+		const copy = path.join(dir, DATA_FILE);
+		await fs.copyFile(file, copy);
+		return await readQuantifyDataset(copy);
+	} finally {
+		await fs.rm(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Quantify: datasets are `YYYYMMDD/<TUID>-<name>` folders. The newest one is live while its
+ * data file was written in the last two minutes and still holds NaN.
+ */
+export const quantify: BackendImplementation = {
+	async scan(config, signal) {
+		const root = directoryOf(config);
+		const days = (await fs.readdir(root, { withFileTypes: true }))
+			.filter((entry) => entry.isDirectory() && DAY.test(entry.name))
+			.map((entry) => entry.name);
+		const identifiers = (
+			await mapLimit(days, 8, async (day) =>
+				(await fs.readdir(path.join(root, day), { withFileTypes: true }))
+					.filter((entry) => entry.isDirectory() && DATASET.test(entry.name))
+					.map((entry) => `${day}/${entry.name}`)
+			)
+		).flat();
+		// TUIDs sort by time, so the last one is the newest measurement.
+		identifiers.sort();
+		const newest = identifiers.at(-1);
+		return mapLimit(identifiers, 16, async (dataIdentifier): Promise<ScannedDataset> => {
+			signal.throwIfAborted();
+			const files = await listFiles(path.join(root, dataIdentifier));
+			let live = false;
+			const data = files.find((file) => file.name === DATA_FILE);
+			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < LIVE_WINDOW_MS) {
+				live = await readSnapshot(data.path).then(
+					(info) => info.hasNaN,
+					() => true // half-written: not readable yet, so certainly not complete
+				);
+			}
+			return { dataIdentifier, scopeIdentifier: null, fingerprint: fingerprintOf(files), live };
+		});
+	},
+
+	async read(config, dataIdentifier): Promise<DatasetContent> {
+		const folder = path.join(directoryOf(config), dataIdentifier);
+		const match = DATASET.exec(path.basename(folder));
+		if (!match)
+			throw new Error(`${dataIdentifier} is not a Quantify dataset folder (<TUID>-<name>)`);
+		const tuid = path.basename(folder).slice(0, 26);
+		const files = await listFiles(folder);
+		const data = files.find((file) => file.name === DATA_FILE);
+		if (!data) throw new Error(`${dataIdentifier} has no ${DATA_FILE}`);
+		const info = await readSnapshot(data.path);
+		const tags = [...new Set(info.variables.map((v) => v.long_name || v.name))];
+		return {
+			name: match[5]!,
+			altUid: tuid,
+			collected: tuidTime(tuid),
+			description: null,
+			tags,
+			attributes: { 'set-up': String(config.set_up) },
+			files: files.map((file) => ({ name: file.name, path: file.path, converter: null })),
+			extra: { format: info.format, variables: info.variables }
+		};
+	}
+};

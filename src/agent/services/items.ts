@@ -1,0 +1,138 @@
+import type { Item, ItemDetail, SyncFile, SyncRecordEntry } from '../../lib/contract';
+import { ApiError } from '../api/errors';
+import type { Db } from '../db/database';
+import { now } from '../db/database';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export interface ItemRow {
+	id: number;
+	source_id: number;
+	data_identifier: string;
+	dataset_uuid: string;
+	scope_identifier: string | null;
+	priority: number;
+	synchronized: number;
+	attempts: number;
+	error: string | null;
+	live: number;
+	next_attempt_at: string | null;
+	last_update: string | null;
+}
+
+const ITEM_COLUMNS = `id, source_id, data_identifier, dataset_uuid, scope_identifier, priority,
+	synchronized, attempts, error, live, next_attempt_at, last_update`;
+
+export function toItem(row: ItemRow): Item {
+	return { ...row, synchronized: row.synchronized === 1, live: row.live === 1 };
+}
+
+/** Sort keys: the column, and a non-null expression of it for keyset comparison. */
+const sortKeys = {
+	id: 'id',
+	data_identifier: 'data_identifier',
+	last_update: "COALESCE(last_update, '')",
+	priority: 'priority'
+} as const;
+
+export interface ItemQuery {
+	is_synchronized?: boolean;
+	query?: string;
+	order_by: keyof typeof sortKeys;
+	order: 'asc' | 'desc';
+	cursor?: string;
+	limit: number;
+}
+
+/** A page of items, keyset-paged on (sort key, id): never OFFSET. */
+export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery) {
+	const where: string[] = [];
+	const params: (string | number)[] = [];
+	if (sourceId !== undefined) where.push('source_id = ?') && params.push(sourceId);
+	if (query.is_synchronized !== undefined) {
+		where.push('synchronized = ?') && params.push(query.is_synchronized ? 1 : 0);
+	}
+	if (query.query) {
+		where.push("data_identifier LIKE ? ESCAPE '\\'");
+		params.push(`%${query.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+	}
+	const key = sortKeys[query.order_by];
+	const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+	if (query.cursor) {
+		const [value, id] = decodeCursor(query.cursor, 2);
+		where.push(`(${key}, id) ${query.order === 'asc' ? '>' : '<'} (?, ?)`);
+		params.push(value as string | number, id as number);
+	}
+	const sql = `SELECT ${ITEM_COLUMNS}, ${key} AS sort_value FROM items
+		${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+		ORDER BY ${key} ${direction}, id ${direction} LIMIT ?`;
+	const rows = db.prepare(sql).all(...params, query.limit + 1) as (ItemRow & {
+		sort_value: string | number;
+	})[];
+	const page = rows.slice(0, query.limit);
+	const last = page.at(-1);
+	return {
+		items: page.map(({ sort_value: _sort, ...row }) => toItem(row)),
+		next_cursor: rows.length > query.limit && last ? encodeCursor([last.sort_value, last.id]) : null
+	};
+}
+
+export function getItemRow(db: Db, sourceId: number, itemId: number): ItemRow {
+	const row = db
+		.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? AND source_id = ?`)
+		.get(itemId, sourceId) as ItemRow | undefined;
+	if (!row) throw new ApiError('NotFound', `No item ${itemId} in sync source ${sourceId}`);
+	return row;
+}
+
+export function getItemDetail(db: Db, sourceId: number, itemId: number): ItemDetail {
+	const item = toItem(getItemRow(db, sourceId, itemId));
+	const record = db
+		.prepare('SELECT logs, files FROM sync_records WHERE item_id = ?')
+		.get(itemId) as { logs: string; files: string } | undefined;
+	return {
+		...item,
+		sync_record: {
+			logs: record ? (JSON.parse(record.logs) as SyncRecordEntry[]) : [],
+			files: record ? (JSON.parse(record.files) as SyncFile[]) : []
+		}
+	};
+}
+
+/** Puts the item first in its source's queue, and due now. */
+export function prioritizeItem(db: Db, sourceId: number, itemId: number): Item {
+	getItemRow(db, sourceId, itemId);
+	const row = db
+		.prepare(
+			`UPDATE items SET
+				priority = (SELECT MAX(priority) FROM items WHERE source_id = ?) + 1,
+				next_attempt_at = NULL, last_update = ?
+			WHERE id = ? RETURNING ${ITEM_COLUMNS}`
+		)
+		.get(sourceId, now(), itemId) as ItemRow;
+	return toItem(row);
+}
+
+/** Clears attempts and error, and queues the item to be synced again. */
+export function resetItem(db: Db, sourceId: number, itemId: number): Item {
+	getItemRow(db, sourceId, itemId);
+	const row = db
+		.prepare(
+			`UPDATE items SET synchronized = 0, attempts = 0, error = NULL, next_attempt_at = NULL,
+				synced_fingerprint = NULL, last_update = ?
+			WHERE id = ? RETURNING ${ITEM_COLUMNS}`
+		)
+		.get(now(), itemId) as ItemRow;
+	return toItem(row);
+}
+
+/** Resets a source's failed items, or all of them; how many were reset. */
+export function resetItems(db: Db, sourceId: number, includeSuccessful: boolean): number {
+	const which = includeSuccessful ? '' : 'AND failed = 1';
+	return db
+		.prepare(
+			`UPDATE items SET synchronized = 0, attempts = 0, error = NULL, next_attempt_at = NULL,
+				synced_fingerprint = NULL, last_update = ?
+			WHERE source_id = ? ${which}`
+		)
+		.run(now(), sourceId).changes;
+}

@@ -1,0 +1,244 @@
+import os from 'node:os';
+import type { ErrorDetail, Source, SourceStatus } from '../../lib/contract';
+import { ApiError } from '../api/errors';
+import { foldersOverlap, validateConfig } from '../backends/config';
+import { findBackend } from '../backends/catalog';
+import type { BackendDefinition, ConfigData } from '../backends/types';
+import type { Db } from '../db/database';
+import { now } from '../db/database';
+import { refreshUnmapped, scopeExists } from './scopes';
+
+export interface SourceRow {
+	id: number;
+	name: string;
+	backend_identifier: string;
+	status: SourceStatus;
+	config_data: string;
+	default_scope: string | null;
+	autoassign_scope_mapping: number;
+	owner: string | null;
+	last_update: string | null;
+	items_total: number;
+	items_synced: number;
+	items_failed: number;
+	items_unmapped: number;
+}
+
+export function toSource(row: SourceRow): Source {
+	return {
+		id: row.id,
+		name: row.name,
+		backend_identifier: row.backend_identifier,
+		status: row.status,
+		items_total: row.items_total,
+		items_synced: row.items_synced,
+		items_failed: row.items_failed,
+		items_unmapped_scope_count: row.items_unmapped,
+		last_update: row.last_update,
+		config_data: JSON.parse(row.config_data) as ConfigData,
+		default_scope: row.default_scope,
+		autoassign_scope_mapping: row.autoassign_scope_mapping === 1,
+		owner: row.owner
+	};
+}
+
+export function findSourceRow(db: Db, id: number): SourceRow | undefined {
+	return db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as SourceRow | undefined;
+}
+
+export function getSourceRow(db: Db, id: number): SourceRow {
+	const row = findSourceRow(db, id);
+	if (!row) throw new ApiError('NotFound', `No sync source with id ${id}`);
+	return row;
+}
+
+export function listSources(db: Db, filter: { status?: SourceStatus; backend?: string }): Source[] {
+	const where: string[] = [];
+	const params: string[] = [];
+	if (filter.status) where.push('status = ?') && params.push(filter.status);
+	if (filter.backend) where.push('backend_identifier = ?') && params.push(filter.backend);
+	const sql = `SELECT * FROM sources ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY name`;
+	return (db.prepare(sql).all(...params) as SourceRow[]).map(toSource);
+}
+
+interface SourceSettings {
+	name: string;
+	backend: BackendDefinition;
+	config: ConfigData;
+	defaultScope: string | null;
+}
+
+/**
+ * Everything a create or an update must satisfy, checked before anything is written; throws
+ * one ValidationError (422) listing every field that is wrong, or a Conflict (409) for a
+ * name that is taken.
+ */
+function validateSettings(db: Db, settings: SourceSettings, selfId: number | null): ConfigData {
+	const { backend } = settings;
+	const details: ErrorDetail[] = [];
+	const { value: config, details: configDetails } = validateConfig(
+		backend,
+		settings.config,
+		os.homedir()
+	);
+	details.push(...configDetails);
+
+	if (settings.defaultScope !== null && !scopeExists(db, settings.defaultScope)) {
+		details.push({ path: 'default_scope', message: `No scope with uuid ${settings.defaultScope}` });
+	} else if (settings.defaultScope === null && backend.scopeRule === 'required') {
+		details.push({
+			path: 'default_scope',
+			message: `${backend.name} sources need a default scope`
+		});
+	}
+
+	const folder = backend.folderField ? config[backend.folderField] : undefined;
+	if (typeof folder === 'string') {
+		const others = db
+			.prepare(
+				'SELECT id, name, config_data FROM sources WHERE backend_identifier = ? AND id IS NOT ?'
+			)
+			.all(backend.identifier, selfId) as { id: number; name: string; config_data: string }[];
+		for (const other of others) {
+			const otherFolder = (JSON.parse(other.config_data) as ConfigData)[backend.folderField!];
+			if (typeof otherFolder === 'string' && foldersOverlap(folder, otherFolder)) {
+				details.push({
+					path: `config_data.${backend.folderField}`,
+					message: `Overlaps the folder of source "${other.name}" (${otherFolder})`
+				});
+			}
+		}
+	}
+	if (details.length)
+		throw new ApiError('ValidationError', 'The source settings are invalid', details);
+
+	const taken = db
+		.prepare('SELECT id FROM sources WHERE name = ? AND id IS NOT ?')
+		.get(settings.name, selfId);
+	if (taken) {
+		throw new ApiError('Conflict', `A sync source named "${settings.name}" already exists`, [
+			{ path: selfId === null ? 'name' : 'rename_to', message: 'This name is taken' }
+		]);
+	}
+	return config;
+}
+
+function installedBackend(identifier: string): BackendDefinition {
+	const backend = findBackend(identifier);
+	const problem = !backend
+		? `Unknown backend "${identifier}"`
+		: !backend.implementation
+			? `The ${backend.name} backend is not installed in this sync agent`
+			: null;
+	if (problem) {
+		throw new ApiError('ValidationError', problem, [
+			{ path: 'backend_identifier', message: problem }
+		]);
+	}
+	return backend!;
+}
+
+export function createSource(
+	db: Db,
+	input: {
+		name: string;
+		backend_identifier: string;
+		config_data: ConfigData;
+		default_scope?: string | null;
+		autoassign_scope_mapping: boolean;
+	}
+): Source {
+	const backend = installedBackend(input.backend_identifier);
+	const defaultScope = input.default_scope ?? null;
+	const config = validateSettings(
+		db,
+		{ name: input.name, backend, config: input.config_data, defaultScope },
+		null
+	);
+	const row = db
+		.prepare(
+			`INSERT INTO sources (name, backend_identifier, config_data, default_scope, autoassign_scope_mapping, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING *`
+		)
+		.get(
+			input.name,
+			backend.identifier,
+			JSON.stringify(config),
+			defaultScope,
+			input.autoassign_scope_mapping ? 1 : 0,
+			now()
+		) as SourceRow;
+	return toSource(row);
+}
+
+export function updateSource(
+	db: Db,
+	id: number,
+	input: {
+		rename_to?: string;
+		config_data?: ConfigData;
+		default_scope?: string | null;
+		autoassign_scope_mapping?: boolean;
+	}
+): Source {
+	return db.transaction(() => {
+		const row = getSourceRow(db, id);
+		const backend = installedBackend(row.backend_identifier);
+		const name = input.rename_to ?? row.name;
+		const defaultScope =
+			input.default_scope === undefined ? row.default_scope : input.default_scope;
+		const merged = { ...(JSON.parse(row.config_data) as ConfigData), ...input.config_data };
+		const config = validateSettings(db, { name, backend, config: merged, defaultScope }, id);
+		const autoassign = input.autoassign_scope_mapping ?? row.autoassign_scope_mapping === 1;
+		const updated = db
+			.prepare(
+				`UPDATE sources SET name = ?, config_data = ?, default_scope = ?, autoassign_scope_mapping = ?
+				WHERE id = ? RETURNING *`
+			)
+			.get(name, JSON.stringify(config), defaultScope, autoassign ? 1 : 0, id) as SourceRow;
+		if (defaultScope !== row.default_scope) refreshUnmapped(db, id);
+		return toSource(findSourceRow(db, id) ?? updated);
+	})();
+}
+
+/** Removes the source with its items, errors and mappings; the data files stay untouched. */
+export function deleteSource(db: Db, id: number): Source {
+	const source = toSource(getSourceRow(db, id));
+	db.prepare('DELETE FROM sources WHERE id = ?').run(id);
+	return source;
+}
+
+/** Start: `stopped`/`error` → `syncing`. Stop: `syncing`/`scanning`/`error` → `stopped`. */
+export function setRunning(db: Db, id: number, running: boolean): Source {
+	const row = getSourceRow(db, id);
+	const isRunning = row.status === 'syncing' || row.status === 'scanning';
+	if (running && isRunning) {
+		throw new ApiError(
+			'SyncSourceAlreadyRunning',
+			`Sync source "${row.name}" is already ${row.status}`
+		);
+	}
+	if (!running && row.status === 'stopped') {
+		throw new ApiError('SyncSourceAlreadyStopped', `Sync source "${row.name}" is already stopped`);
+	}
+	const status: SourceStatus = running ? 'syncing' : 'stopped';
+	return toSource(
+		db
+			.prepare('UPDATE sources SET status = ?, last_update = ? WHERE id = ? RETURNING *')
+			.get(status, now(), id) as SourceRow
+	);
+}
+
+export function setOwner(db: Db, id: number, owner: string | null): Source {
+	const row = getSourceRow(db, id);
+	const backend = findBackend(row.backend_identifier);
+	if (!backend?.hasOwner) {
+		throw new ApiError(
+			'SyncSourceBackendHasNoOwner',
+			`Sources of the ${backend?.name ?? row.backend_identifier} backend have no owner`
+		);
+	}
+	return toSource(
+		db.prepare('UPDATE sources SET owner = ? WHERE id = ? RETURNING *').get(owner, id) as SourceRow
+	);
+}
