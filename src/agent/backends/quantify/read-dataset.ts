@@ -7,7 +7,6 @@
  * the file's magic bytes, never from its name.
  */
 import { open, readFile } from 'node:fs/promises';
-import h5wasm from 'h5wasm/node';
 import type { Dataset, Group } from 'h5wasm/node';
 import { NetCDFReader } from 'netcdfjs';
 
@@ -176,8 +175,15 @@ interface H5Candidate {
 	coordinates: string | null;
 }
 
-async function readHdf5(file: string): Promise<QuantifyDatasetInfo> {
+/** h5wasm takes a second to load (a large WebAssembly build): only when an HDF5 file is read. */
+async function loadH5wasm() {
+	const { default: h5wasm } = await import('h5wasm/node');
 	await h5wasm.ready;
+	return h5wasm;
+}
+
+async function readHdf5(file: string): Promise<QuantifyDatasetInfo> {
+	const h5wasm = await loadH5wasm();
 	const h5 = new h5wasm.File(file, 'r');
 	// h5wasm does not throw when HDF5 cannot open a file; it hands back a negative id.
 	if (h5.file_id < 0n) throw notQuantify(`${file} has HDF5 magic bytes but cannot be opened`);

@@ -1,0 +1,396 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { startAgent } from './harness';
+import { md5, quantifyCopy, tempDir, writeDataset } from './datasets';
+
+const FOLDERBASE = 'etiket_sync_agent_folderbase';
+const SLOW = { timeout: 15_000, interval: 100 };
+
+interface Manifest {
+	uuid: string;
+	name: string;
+	alt_uid: string | null;
+	collected: string;
+	tags: string[];
+	attributes: Record<string, string>;
+	scope: string;
+	data_identifier: string;
+	files: { name: string; size: number; md5: string; version: number }[];
+	variables?: { name: string; long_name: string | null; uncertainty_of: string | null }[];
+}
+
+function manifestOf(store: string, scope: string, datasetUuid: string): Manifest {
+	return JSON.parse(fs.readFileSync(path.join(store, scope, datasetUuid, 'dataset.json'), 'utf8'));
+}
+
+/** Every synchronized item's files are in the store with the md5 of the file on disk. */
+function expectStoreMatches(
+	store: string,
+	scope: string,
+	folder: string,
+	items: { data_identifier: string; dataset_uuid: string }[]
+) {
+	for (const item of items) {
+		const manifest = manifestOf(store, scope, item.dataset_uuid);
+		expect(manifest.data_identifier).toBe(item.data_identifier);
+		for (const file of manifest.files) {
+			const original = path.join(folder, item.data_identifier, file.name);
+			const stored = path.join(store, scope, item.dataset_uuid, 'files', file.name);
+			expect(md5(stored), file.name).toBe(md5(original));
+			expect(file.md5).toBe(md5(original));
+			expect(file.size).toBe(fs.statSync(original).size);
+		}
+	}
+}
+
+async function agentWithScope(env: Record<string, string> = {}) {
+	const agent = await startAgent(env);
+	const scope = (await agent.client.listScopes())[0]!.uuid;
+	return { ...agent, scope };
+}
+
+describe('folder-base sync', () => {
+	it('syncs every dataset into the store, byte for byte, with its metadata', async () => {
+		const { client, scope, settings } = await agentWithScope();
+		const root = tempDir();
+		writeDataset(
+			root,
+			'Project_A/cooldown',
+			{
+				'data.csv': '1,2,3\n',
+				'plots/fig.txt': 'figure',
+				'.hidden': 'no',
+				'scratch.tmp': 'no',
+				'notes.md': 'n'
+			},
+			'dataset_name: Cooldown 7\ncreation: 2024-05-01T10:00:00Z\ndescription: Fridge cooldown\nattributes:\n  sample: S1\n  run: 7\nkeywords: [cooldown, fridge]\nskip: ["*.tmp"]\n'
+		);
+		writeDataset(root, 'Project_B/deep/sweep', {
+			'sweep.bin': Buffer.alloc(3 * 1024 * 1024, 7).toString()
+		});
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({
+					items_total: 2,
+					items_synced: 2,
+					items_failed: 0
+				}),
+			SLOW
+		);
+
+		const { items } = await client.listSourceItems({
+			id: source.id,
+			order_by: 'data_identifier',
+			order: 'asc'
+		});
+		expect(items.map((i) => i.data_identifier)).toEqual([
+			'Project_A/cooldown',
+			'Project_B/deep/sweep'
+		]);
+		expectStoreMatches(settings.storeDir, scope, root, items);
+		const manifest = manifestOf(settings.storeDir, scope, items[0]!.dataset_uuid);
+		expect(manifest).toMatchObject({
+			name: 'Cooldown 7',
+			collected: '2024-05-01T10:00:00.000Z',
+			tags: ['cooldown', 'fridge'],
+			attributes: { sample: 'S1', run: '7' },
+			scope
+		});
+		expect(manifest.files.map((f) => f.name)).toEqual(['data.csv', 'notes.md', 'plots/fig.txt']);
+		const detail = await client.getItem({ id: source.id, item_id: items[0]!.id });
+		expect(detail.sync_record.files.map((f) => [f.name, f.status])).toEqual([
+			['data.csv', 'OK'],
+			['notes.md', 'OK'],
+			['plots/fig.txt', 'OK']
+		]);
+	});
+
+	it('fails an item with a malformed YAML, with a clear error in its record, and keeps the source running', async () => {
+		const { client, scope } = await agentWithScope();
+		const root = tempDir();
+		writeDataset(root, 'P/bad', { 'a.txt': 'a' }, 'dataset_name: [unclosed\n');
+		writeDataset(root, 'P/good', { 'b.txt': 'b' });
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({
+					items_synced: 1,
+					items_failed: 1
+				}),
+			SLOW
+		);
+		const [bad] = (await client.listSourceItems({ id: source.id, is_synchronized: false })).items;
+		expect(bad?.error).toMatch(/^_QH_dataset_info\.yaml is not valid YAML at line \d+: /);
+		const detail = await client.getItem({ id: source.id, item_id: bad!.id });
+		const errorEntry = detail.sync_record.logs.find((entry) => entry.kind === 'error');
+		expect(errorEntry?.stack_trace).toContain('parseDatasetInfo');
+		expect((await client.getSource({ id: source.id })).status).not.toBe('error');
+	});
+
+	it('syncs a dataset again when its files change, keeping the older version', async () => {
+		const { client, scope, settings } = await agentWithScope();
+		const root = tempDir();
+		const dir = writeDataset(root, 'P/run', { 'data.csv': 'first\n' });
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(1),
+			SLOW
+		);
+		const [item] = (await client.listSourceItems({ id: source.id })).items;
+
+		fs.writeFileSync(path.join(dir, 'data.csv'), 'second, longer\n');
+		await vi.waitFor(
+			() =>
+				expect(manifestOf(settings.storeDir, scope, item!.dataset_uuid).files[0]?.version).toBe(2),
+			SLOW
+		);
+		const files = path.join(settings.storeDir, scope, item!.dataset_uuid, 'files');
+		expect(fs.readFileSync(path.join(files, 'data.csv'), 'utf8')).toBe('second, longer\n');
+		expect(fs.readFileSync(path.join(files, 'data.csv.v1'), 'utf8')).toBe('first\n');
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(1),
+			SLOW
+		);
+	});
+
+	it('without a default scope, maps items by their top-level folder; unmapped ones wait', async () => {
+		const { client, settings } = await agentWithScope({
+			QH_SCOPES: JSON.stringify([
+				{ uuid: '11111111-1111-4111-8111-111111111111', name: 'project_a' },
+				{ uuid: '22222222-2222-4222-8222-222222222222', name: 'Other' }
+			])
+		});
+		const root = tempDir();
+		writeDataset(root, 'Project_A/r1', { 'x.txt': 'x' });
+		writeDataset(root, 'Nomatch/r2', { 'y.txt': 'y' });
+		writeDataset(root, 'Nomatch/r3', { 'z.txt': 'z' });
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root }
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({
+					items_total: 3,
+					items_unmapped_scope_count: 3
+				}),
+			SLOW
+		);
+		expect(await client.listUnmappedIdentifiers({ id: source.id })).toEqual([
+			{ scope_identifier: 'Nomatch', item_count: 2 },
+			{ scope_identifier: 'Project_A', item_count: 1 }
+		]);
+		// "Project_A" matches the scope "project_a" ignoring case; "Nomatch" matches no scope.
+		expect(await client.autoassignScopeMappings({ id: source.id })).toEqual({ created: 1 });
+		await client.createScopeMapping({
+			id: source.id,
+			scope_identifier: 'Nomatch',
+			scope_uuid: '22222222-2222-4222-8222-222222222222'
+		});
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({
+					items_synced: 3,
+					items_unmapped_scope_count: 0
+				}),
+			SLOW
+		);
+		const { items } = await client.listSourceItems({
+			id: source.id,
+			order_by: 'data_identifier',
+			order: 'asc'
+		});
+		const scopeOf = [
+			'22222222-2222-4222-8222-222222222222',
+			'22222222-2222-4222-8222-222222222222',
+			'11111111-1111-4111-8111-111111111111'
+		];
+		items.forEach((item, i) => {
+			const manifest = path.join(settings.storeDir, scopeOf[i]!, item.dataset_uuid, 'dataset.json');
+			expect(fs.existsSync(manifest), item.data_identifier).toBe(true);
+		});
+	});
+
+	it('with autoassign on, maps identifiers matching exactly one scope name every cycle', async () => {
+		const { client } = await agentWithScope({
+			QH_SCOPES: JSON.stringify([
+				{ uuid: '11111111-1111-4111-8111-111111111111', name: 'project_a' }
+			])
+		});
+		const root = tempDir();
+		writeDataset(root, 'PROJECT_A/r1', { 'x.txt': 'x' });
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			autoassign_scope_mapping: true
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({
+					items_synced: 1,
+					items_unmapped_scope_count: 0
+				}),
+			SLOW
+		);
+		expect(await client.listScopeMappings({ id: source.id })).toEqual([
+			{
+				scope_identifier: 'PROJECT_A',
+				scope_uuid: '11111111-1111-4111-8111-111111111111',
+				scope_name: 'project_a'
+			}
+		]);
+	});
+
+	it('puts a source whose folder vanished into error, with a source error recorded once', async () => {
+		const { client, scope } = await agentWithScope();
+		const root = tempDir();
+		writeDataset(root, 'P/r', { 'x.txt': 'x' });
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(1),
+			SLOW
+		);
+		fs.rmSync(root, { recursive: true });
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).status).toBe('error'),
+			SLOW
+		);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const { items } = await client.listSourceErrors({ id: source.id });
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({ exception: 'FileNotFoundError', viewed: false });
+		expect(items[0]!.message).toContain(root);
+		// The data that was synced stays; the source waits for a person to start it again.
+		expect((await client.getSource({ id: source.id })).items_synced).toBe(1);
+	});
+
+	it('reports no_connection while the store cannot be written, with one agent error', async () => {
+		const base = tempDir();
+		const blocker = path.join(base, 'not-a-dir');
+		fs.writeFileSync(blocker, '');
+		const { client } = await agentWithScope({ QH_STORE_DIR: path.join(blocker, 'store') });
+		await client.startAgent();
+		await vi.waitFor(
+			async () => expect((await client.getAgentStatus()).status).toBe('no_connection'),
+			SLOW
+		);
+		const errors = (await client.listAgentErrors()).items;
+		expect(errors).toHaveLength(1);
+		expect(errors[0]).toMatchObject({ exception: 'NoConnection' });
+		fs.rmSync(blocker);
+		await vi.waitFor(
+			async () => expect((await client.getAgentStatus()).status).toBe('running'),
+			SLOW
+		);
+	});
+
+	it('never marks an item synchronized when the agent is killed mid-upload, and resumes', async () => {
+		const { client, scope, settings, supervisor, db } = await agentWithScope();
+		const root = tempDir();
+		const big = Buffer.alloc(300 * 1024 * 1024);
+		for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+		const dir = writeDataset(root, 'P/big', {});
+		fs.writeFileSync(path.join(dir, 'big.bin'), big);
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		const partial = () => {
+			const found = fs.readdirSync(settings.storeDir, { recursive: true, encoding: 'utf8' });
+			return found.some((name) => path.basename(name).startsWith('.partial-'));
+		};
+		await vi.waitFor(() => expect(partial()).toBe(true), { timeout: 20_000, interval: 20 });
+		process.kill(supervisor.pid!, 'SIGKILL');
+		await vi.waitFor(() => expect(supervisor.running).toBe(false));
+		await client.stopAgent();
+		expect(db.prepare('SELECT synchronized FROM items').get()).toEqual({ synchronized: 0 });
+
+		await client.startAgent();
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(1),
+			{ timeout: 30_000 }
+		);
+		const { items } = await client.listSourceItems({ id: source.id });
+		expectStoreMatches(settings.storeDir, scope, root, items);
+	});
+});
+
+describe('Quantify sync', () => {
+	it('syncs the shared fixtures with their variables, tags and set-up', async () => {
+		const { client, scope, settings } = await agentWithScope();
+		const folder = quantifyCopy();
+		const source = await client.createSource({
+			name: 'quantify',
+			backend_identifier: 'etiket_sync_agent_quantify',
+			config_data: { quantify_directory: folder, set_up: 'fridge_1' },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({
+					items_total: 4,
+					items_synced: 4
+				}),
+			SLOW
+		);
+		const { items } = await client.listSourceItems({
+			id: source.id,
+			order_by: 'data_identifier',
+			order: 'asc'
+		});
+		expectStoreMatches(settings.storeDir, scope, folder, items);
+
+		const cosine = manifestOf(settings.storeDir, scope, items[0]!.dataset_uuid);
+		expect(cosine).toMatchObject({
+			name: 'Cosine test',
+			alt_uid: '20200430-170837-001-315f36',
+			tags: ['Time', 'Signal level'],
+			attributes: { 'set-up': 'fridge_1' },
+			format: 'netcdf3'
+		});
+		expect(new Date(cosine.collected).getTime()).toBe(
+			new Date(2020, 3, 30, 17, 8, 37, 1).getTime()
+		);
+		const spectroscopy = manifestOf(settings.storeDir, scope, items[1]!.dataset_uuid);
+		expect(spectroscopy.files.map((f) => f.name)).toEqual([
+			'analysis_QubitSpectroscopyAnalysis/dataset_processed.hdf5',
+			'dataset.hdf5',
+			'snapshot.json'
+		]);
+		expect(spectroscopy.variables?.map((v) => v.name)).toEqual(['x0', 'y0', 'y1']);
+	});
+});
