@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { NetCDFReader } from 'netcdfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { startAgent } from './harness';
 import { md5, quantifyCopy, tempDir, writeDataset } from './datasets';
@@ -392,5 +393,77 @@ describe('Quantify sync', () => {
 			'snapshot.json'
 		]);
 		expect(spectroscopy.variables?.map((v) => v.name)).toEqual(['x0', 'y0', 'y1']);
+	});
+});
+
+describe('Quantify live datasets', () => {
+	it('reports the newest dataset as live while it fills, and syncs it once complete', async () => {
+		const { client, scope, settings } = await agentWithScope();
+		const folder = quantifyCopy();
+		const cosine = path.join(
+			folder,
+			'20200430/20200430-170837-001-315f36-Cosine test/dataset.hdf5'
+		);
+		const complete = fs.readFileSync(cosine);
+		const filling = Buffer.from(complete);
+		const y0 = new NetCDFReader(complete).variables.find((v) => v.name === 'y0')!;
+		filling.writeDoubleBE(Number.NaN, y0.offset + 8 * 40); // the last values are not measured yet
+		const live = path.join(folder, '20991231/20991231-235959-000-abcdef-Live cosine');
+		fs.mkdirSync(live, { recursive: true });
+		fs.writeFileSync(path.join(live, 'dataset.hdf5'), filling);
+
+		const source = await client.createSource({
+			name: 'quantify',
+			backend_identifier: 'etiket_sync_agent_quantify',
+			config_data: { quantify_directory: folder, set_up: 'fridge_1' },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(4),
+			SLOW
+		);
+		const find = async () =>
+			(await client.listSourceItems({ id: source.id, query: 'Live cosine' })).items[0]!;
+		expect(await find()).toMatchObject({ live: true, synchronized: false });
+
+		// The measurement finishes: Quantify writes the last values.
+		fs.writeFileSync(path.join(live, 'dataset.hdf5'), complete);
+		await vi.waitFor(
+			async () => expect(await find()).toMatchObject({ live: false, synchronized: true }),
+			SLOW
+		);
+		const item = await find();
+		const stored = path.join(settings.storeDir, scope, item.dataset_uuid, 'files', 'dataset.hdf5');
+		expect(md5(stored)).toBe(md5(cosine));
+	});
+});
+
+describe('stopping the agent', () => {
+	it('stops within the grace period in the middle of a large upload, leaving no partial file', async () => {
+		const { client, scope, settings } = await agentWithScope();
+		const root = tempDir();
+		const dir = writeDataset(root, 'P/big', {});
+		fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(400 * 1024 * 1024, 1));
+		await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		const partials = () =>
+			fs
+				.readdirSync(settings.storeDir, { recursive: true, encoding: 'utf8' })
+				.filter((name) => path.basename(name).startsWith('.partial-'));
+		await vi.waitFor(() => expect(partials()).not.toHaveLength(0), {
+			timeout: 20_000,
+			interval: 20
+		});
+		await client.stopAgent();
+		expect(partials()).toEqual([]);
+		const agentLog = fs.readFileSync(settings.agentLogFile, 'utf8');
+		expect(agentLog).toContain('Abandoned "P/big": the agent is stopping');
+		expect(fs.readFileSync(settings.apiLogFile, 'utf8')).not.toContain('killing it');
 	});
 });

@@ -59,10 +59,8 @@ export async function runSource(
 	}
 	if (!setStatus(context, source.id, 'scanning')) return;
 
-	const started = performance.now();
-	let scanned;
 	try {
-		scanned = await backend.implementation.scan(config, signal);
+		await scanSource(context, source, backend.implementation);
 	} catch (error) {
 		if (signal.aborted) return;
 		const { name, message, stack } = describeError(error);
@@ -74,15 +72,6 @@ export async function runSource(
 			stack
 		);
 	}
-	const changed = saveScan(context, source, scanned);
-	if (source.autoassign_scope_mapping) autoassign(db, source.id);
-	log.info(
-		'Scanned "%s": %d datasets, %d new or changed, in %d ms',
-		source.name,
-		scanned.length,
-		changed,
-		Math.round(performance.now() - started)
-	);
 	if (!setStatus(context, source.id, 'syncing')) return;
 
 	const next = db.prepare(
@@ -100,6 +89,27 @@ export async function runSource(
 		await syncItem(context, store, source, backend, item);
 	}
 	db.prepare('UPDATE sources SET last_update = ? WHERE id = ?').run(now(), source.id);
+}
+
+/** Scans a source and saves what it found; how many datasets were found and were new or changed. */
+export async function scanSource(
+	context: AgentContext,
+	source: SourceRow,
+	implementation: BackendImplementation
+): Promise<{ found: number; changed: number }> {
+	const started = performance.now();
+	const config = JSON.parse(source.config_data) as ConfigData;
+	const scanned = await implementation.scan(config, context.signal);
+	const changed = saveScan(context, source, scanned);
+	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
+	context.log.info(
+		'Scanned "%s": %d datasets, %d new or changed, in %d ms',
+		source.name,
+		scanned.length,
+		changed,
+		Math.round(performance.now() - started)
+	);
+	return { found: scanned.length, changed };
 }
 
 /** Moves a running source to `error`, recording why (only while it was running: no repeats). */
