@@ -37,7 +37,7 @@ export async function runSource(
 	store: DatasetStore,
 	source: SourceRow
 ): Promise<void> {
-	const { db, log, signal } = context;
+	const { db, signal } = context;
 	const backend = findBackend(source.backend_identifier);
 	const config = JSON.parse(source.config_data) as ConfigData;
 	if (!backend?.implementation) {

@@ -47,9 +47,13 @@ export interface ItemQuery {
 export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery) {
 	const where: string[] = [];
 	const params: (string | number)[] = [];
-	if (sourceId !== undefined) where.push('source_id = ?') && params.push(sourceId);
+	if (sourceId !== undefined) {
+		where.push('source_id = ?');
+		params.push(sourceId);
+	}
 	if (query.is_synchronized !== undefined) {
-		where.push('synchronized = ?') && params.push(query.is_synchronized ? 1 : 0);
+		where.push('synchronized = ?');
+		params.push(query.is_synchronized ? 1 : 0);
 	}
 	if (query.query) {
 		where.push("data_identifier LIKE ? ESCAPE '\\'");

@@ -55,8 +55,14 @@ export function getSourceRow(db: Db, id: number): SourceRow {
 export function listSources(db: Db, filter: { status?: SourceStatus; backend?: string }): Source[] {
 	const where: string[] = [];
 	const params: string[] = [];
-	if (filter.status) where.push('status = ?') && params.push(filter.status);
-	if (filter.backend) where.push('backend_identifier = ?') && params.push(filter.backend);
+	if (filter.status) {
+		where.push('status = ?');
+		params.push(filter.status);
+	}
+	if (filter.backend) {
+		where.push('backend_identifier = ?');
+		params.push(filter.backend);
+	}
 	const sql = `SELECT * FROM sources ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY name`;
 	return (db.prepare(sql).all(...params) as SourceRow[]).map(toSource);
 }
