@@ -40,7 +40,9 @@ export function parseDatasetInfo(text: string): DatasetInfo {
 	} catch (error) {
 		if (error instanceof YAMLParseError) {
 			const where = error.linePos?.[0] ? ` at line ${error.linePos[0].line}` : '';
-			throw new Error(`${INFO_FILE} is not valid YAML${where}: ${error.message.split('\n')[0]!.replace(/:\s*$/, '')}`);
+			throw new Error(
+				`${INFO_FILE} is not valid YAML${where}: ${error.message.split('\n')[0]!.replace(/:\s*$/, '')}`
+			);
 		}
 		throw error;
 	}

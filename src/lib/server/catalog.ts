@@ -1,0 +1,49 @@
+import type { Backend, ConfigField, Source } from '$lib/contract';
+import { syncApi } from './api';
+
+const TTL_MS = 30_000;
+let cached: { at: number; backends: Promise<Backend[]> } | null = null;
+
+/**
+ * The backend catalog, shared by every page for half a minute: it changes only when packages
+ * are installed, and most pages need it to know which config fields are secret.
+ */
+export function backendCatalog(): Promise<Backend[]> {
+	if (!cached || Date.now() - cached.at > TTL_MS) {
+		const backends = syncApi.listBackends();
+		cached = { at: Date.now(), backends };
+		backends.catch(() => (cached = null));
+	}
+	return cached.backends;
+}
+
+export interface ConfigEntry {
+	field: ConfigField | null;
+	name: string;
+	/** Null for a secret: its value never leaves the dashboard server. */
+	value: string | number | boolean | null;
+	/** For a secret: whether one is stored. */
+	isSet: boolean;
+}
+
+/** A source's config as a page may show it: secret values are left out. */
+export function configEntries(source: Source, backend: Backend | undefined): ConfigEntry[] {
+	const fields = backend?.config_fields ?? [];
+	const names = new Set([...fields.map((f) => f.name), ...Object.keys(source.config_data)]);
+	return [...names].map((name) => {
+		const field = fields.find((f) => f.name === name) ?? null;
+		const raw = source.config_data[name];
+		const isSet = raw !== undefined && raw !== null && raw !== '';
+		const value = field?.secret || !isSet ? null : (raw as string | number | boolean);
+		return { field, name, value, isSet };
+	});
+}
+
+/** A source without its secret config values, for view data. */
+export function withoutSecrets(source: Source, backend: Backend | undefined): Source {
+	const secret = new Set(backend?.config_fields.filter((f) => f.secret).map((f) => f.name));
+	const config = Object.fromEntries(
+		Object.entries(source.config_data).filter(([name]) => !secret.has(name))
+	);
+	return { ...source, config_data: config };
+}
