@@ -8,11 +8,12 @@ export default {
 		extend: {
 			colors: {
 				status: {
-					ok: '#15803d',
-					active: '#1d4ed8',
-					idle: '#6b7280',
-					warn: '#b45309',
-					error: '#b91c1c'
+					// Dark enough for text on a light tint (WCAG AA); dark mode uses light text.
+					ok: '#166534',
+					active: '#1e40af',
+					idle: '#4b5563',
+					warn: '#92400e',
+					error: '#991b1b'
 				}
 			},
 			fontFamily: {

@@ -1,0 +1,27 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** Checks the page with axe: no serious or critical violation, in light and dark mode. */
+export async function expectAccessible(page: Page): Promise<void> {
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		const { violations } = await new AxeBuilder({ page }).analyze();
+		const serious = violations
+			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map(
+				(v) =>
+					`${colorScheme}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+			);
+		expect(serious, 'accessibility violations').toEqual([]);
+	}
+	await page.emulateMedia({ colorScheme: null });
+}
+
+/** Saves a full-page screenshot of the page as a test artifact. */
+export async function screenshot(
+	page: Page,
+	name: string,
+	outputPath: (name: string) => string
+): Promise<void> {
+	await page.screenshot({ path: outputPath(`${name}.png`), fullPage: true });
+}
