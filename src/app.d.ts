@@ -12,6 +12,10 @@ declare global {
 		interface PageData {
 			/** Where the dashboard reaches the sync API; shown on error pages. */
 			syncApiUrl: string;
+			/** The agent's cycle, for marking stale updates. */
+			cycleSeconds: number;
+			/** What the last action before a redirect did, shown once. */
+			flash: string | null;
 		}
 	}
 }

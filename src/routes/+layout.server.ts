@@ -1,4 +1,13 @@
+import { takeFlash } from '$lib/server/flash';
 import { settings } from '$lib/server/settings';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = () => ({ syncApiUrl: settings.syncApiUrl });
+export const load: LayoutServerLoad = ({ cookies, url }) => {
+	// Runs again on every navigation (it reads the URL), so a flash shows on one page only.
+	void url.pathname;
+	return {
+		syncApiUrl: settings.syncApiUrl,
+		cycleSeconds: settings.cycleSeconds,
+		flash: takeFlash(cookies)
+	};
+};

@@ -42,6 +42,8 @@ export const migrations: string[] = [
 		id INTEGER PRIMARY KEY,
 		source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
 		data_identifier TEXT NOT NULL,
+		-- The identifier case-folded (Unicode, not just ASCII as SQLite's LIKE): what search matches.
+		search_key TEXT NOT NULL DEFAULT '',
 		dataset_uuid TEXT NOT NULL,
 		scope_identifier TEXT,
 		priority INTEGER NOT NULL DEFAULT 0,

@@ -5,6 +5,7 @@ import { findBackend } from '../backends/catalog';
 import type { BackendDefinition, BackendImplementation, ConfigData } from '../backends/types';
 import { now } from '../db/database';
 import { recordError } from '../services/errors';
+import { searchKey } from '../services/items';
 import { autoassign } from '../services/scopes';
 import type { SourceRow } from '../services/sources';
 import type { AgentContext } from './agent-loop';
@@ -161,8 +162,8 @@ function saveScan(
 		).map((row) => row.scope_identifier)
 	);
 	const upsert = db.prepare(
-		`INSERT INTO items (source_id, data_identifier, dataset_uuid, scope_identifier, fingerprint, live, unmapped, last_update)
-		VALUES (@source, @identifier, @uuid, @scope, @fingerprint, @live, @unmapped, @now)
+		`INSERT INTO items (source_id, data_identifier, search_key, dataset_uuid, scope_identifier, fingerprint, live, unmapped, last_update)
+		VALUES (@source, @identifier, @searchKey, @uuid, @scope, @fingerprint, @live, @unmapped, @now)
 		ON CONFLICT (source_id, data_identifier) DO UPDATE SET
 			fingerprint = excluded.fingerprint,
 			live = excluded.live,
@@ -184,6 +185,7 @@ function saveScan(
 			changed += upsert.run({
 				source: source.id,
 				identifier: dataset.dataIdentifier,
+				searchKey: searchKey(dataset.dataIdentifier),
 				uuid: randomUUID(),
 				scope: dataset.scopeIdentifier,
 				fingerprint: dataset.fingerprint,
@@ -222,7 +224,12 @@ async function syncItem(
 		if (!scope) throw new Error(`No scope for "${item.scope_identifier}": map it first`);
 
 		const readTask = record.task(`Read the dataset with ${backend.name}`, root);
-		const content = await backend.implementation!.read(config, item.data_identifier);
+		const content = await backend
+			.implementation!.read(config, item.data_identifier)
+			.catch((error) => {
+				record.error(readTask, error);
+				throw error;
+			});
 		record.log(
 			readTask,
 			`"${content.name}": ${content.files.length} files, collected ${content.collected}`

@@ -61,7 +61,7 @@ export function listErrors(
 	}
 	if (query.cursor) {
 		where.push('id < ?');
-		params.push(Number(decodeCursor(query.cursor, 1)[0]));
+		params.push(Number(decodeCursor(query.cursor, ['id', 'number'])[0]));
 	}
 	const sql = `SELECT * FROM errors ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
 		ORDER BY id DESC LIMIT ?`;
@@ -69,7 +69,7 @@ export function listErrors(
 	const page = rows.slice(0, query.limit);
 	return {
 		items: page.map(toRecord),
-		next_cursor: rows.length > query.limit ? encodeCursor([page.at(-1)!.id]) : null
+		next_cursor: rows.length > query.limit ? encodeCursor('id', [page.at(-1)!.id]) : null
 	};
 }
 

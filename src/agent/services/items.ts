@@ -34,6 +34,18 @@ const sortKeys = {
 	priority: 'priority'
 } as const;
 
+const sortTypes = {
+	id: 'number',
+	data_identifier: 'string',
+	last_update: 'string',
+	priority: 'number'
+} as const;
+
+/** What search compares: Unicode case-folded, so "élan" finds "Metingen/Élan". */
+export function searchKey(text: string): string {
+	return text.normalize('NFKC').toLowerCase();
+}
+
 export interface ItemQuery {
 	is_synchronized?: boolean;
 	query?: string;
@@ -56,13 +68,17 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 		params.push(query.is_synchronized ? 1 : 0);
 	}
 	if (query.query) {
-		where.push("data_identifier LIKE ? ESCAPE '\\'");
-		params.push(`%${query.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+		where.push("search_key LIKE ? ESCAPE '\\'");
+		params.push(`%${searchKey(query.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 	}
 	const key = sortKeys[query.order_by];
 	const direction = query.order === 'asc' ? 'ASC' : 'DESC';
 	if (query.cursor) {
-		const [value, id] = decodeCursor(query.cursor, 2);
+		const [value, id] = decodeCursor(query.cursor, [
+			query.order_by,
+			sortTypes[query.order_by],
+			'number'
+		]);
 		where.push(`(${key}, id) ${query.order === 'asc' ? '>' : '<'} (?, ?)`);
 		params.push(value as string | number, id as number);
 	}
@@ -76,7 +92,10 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 	const last = page.at(-1);
 	return {
 		items: page.map(({ sort_value: _sort, ...row }) => toItem(row)),
-		next_cursor: rows.length > query.limit && last ? encodeCursor([last.sort_value, last.id]) : null
+		next_cursor:
+			rows.length > query.limit && last
+				? encodeCursor(query.order_by, [last.sort_value, last.id])
+				: null
 	};
 }
 

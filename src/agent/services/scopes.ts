@@ -9,7 +9,13 @@ import type { Db } from '../db/database';
  */
 export function seedScopes(db: Db, scopesJson: string | undefined): void {
 	if (scopesJson) {
-		const parsed = z.array(Scope).safeParse(JSON.parse(scopesJson));
+		let json: unknown;
+		try {
+			json = JSON.parse(scopesJson);
+		} catch {
+			throw new Error('QH_SCOPES must be a JSON list of {"uuid", "name"}: it is not JSON');
+		}
+		const parsed = z.array(Scope).safeParse(json);
 		if (!parsed.success) {
 			throw new Error(
 				`QH_SCOPES must be a JSON list of {"uuid", "name"}: ${parsed.error.issues[0]?.message}`

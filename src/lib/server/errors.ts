@@ -37,7 +37,7 @@ export function pageError(failure: unknown): never {
  * In a form action: what the person can act on comes back to the form (with the values they
  * typed); an unreachable or misbehaving sync API ends at the error page.
  */
-export function actionFailure(failure: unknown, values: Record<string, unknown> = {}) {
+export function actionFailure(failure: unknown, values: object = {}) {
 	if (failure instanceof SyncApiError && failure.failure === 'rejected' && failure.status < 500) {
 		return fail(failure.status, {
 			message: humanMessage(failure),
@@ -52,7 +52,7 @@ export function actionFailure(failure: unknown, values: Record<string, unknown> 
 export async function act<T>(
 	call: () => Promise<T>,
 	success: (result: T) => string,
-	values: Record<string, unknown> = {}
+	values: object = {}
 ) {
 	try {
 		return { message: success(await call()) };

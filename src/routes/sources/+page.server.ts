@@ -1,0 +1,24 @@
+import { SourceStatus } from '$lib/contract';
+import { sourceRunActions } from '$lib/server/actions';
+import { syncApi } from '$lib/server/api';
+import { backendCatalog, withoutSecrets } from '$lib/server/catalog';
+import { pageError } from '$lib/server/errors';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const status = SourceStatus.safeParse(url.searchParams.get('status')).data;
+	const backend = url.searchParams.get('backend') || undefined;
+	const [sources, backends, counts] = await Promise.all([
+		syncApi.listSources({ status, backend }),
+		backendCatalog(),
+		syncApi.getErrorCounts()
+	]).catch(pageError);
+	return {
+		sources: sources.map((s) => withoutSecrets(s, backends.find((b) => b.identifier === s.backend_identifier))),
+		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
+		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
+		filters: { status: status ?? '', backend: backend ?? '' }
+	};
+};
+
+export const actions: Actions = sourceRunActions;

@@ -1,0 +1,66 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { sourceRunActions } from '$lib/server/actions';
+import { syncApi } from '$lib/server/api';
+import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/catalog';
+import { act, actionFailure, pageError } from '$lib/server/errors';
+import { setFlash } from '$lib/server/flash';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const id = Number(params.id);
+	const [source, backends, scopes, counts] = await Promise.all([
+		syncApi.getSource({ id }),
+		backendCatalog(),
+		syncApi.listScopes(),
+		syncApi.getErrorCounts()
+	]).catch(pageError);
+	const backend = backends.find((b) => b.identifier === source.backend_identifier);
+	return {
+		source: withoutSecrets(source, backend),
+		config: configEntries(source, backend),
+		backend: backend ? { identifier: backend.identifier, name: backend.name, has_owner: backend.has_owner } : null,
+		scopeName: scopes.find((s) => s.uuid === source.default_scope)?.name ?? null,
+		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 }
+	};
+};
+
+const plural = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
+
+export const actions: Actions = {
+	...sourceRunActions,
+	takeOwnership: ({ params }) =>
+		act(() => syncApi.takeOwnership({ id: Number(params.id) }), (s) => `You now own “${s.name}”`),
+	releaseOwnership: ({ params }) =>
+		act(() => syncApi.releaseOwnership({ id: Number(params.id) }), (s) => `“${s.name}” has no owner now`),
+	resetFailed: ({ params }) =>
+		act(
+			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: false }),
+			({ count }) => `Reset ${count} failed ${count === 1 ? 'item' : 'items'}`
+		),
+	resetAll: ({ params }) =>
+		act(
+			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: true }),
+			({ count }) => `Reset ${plural(count)}: all will be synced again`
+		),
+	report: async ({ params, request }) => {
+		const message = String((await request.formData()).get('message') ?? '');
+		if (!message.trim()) {
+			return fail(422, { message: 'Describe the problem', issues: [{ path: 'message', message: 'Describe the problem' }], values: { message } });
+		}
+		return act(
+			() => syncApi.reportSourceError({ id: Number(params.id), message }),
+			(r) => `Report ${r.report_id} stored in the outbox for qHarbor support`,
+			{ message }
+		);
+	},
+	delete: async ({ params, cookies }) => {
+		let name: string;
+		try {
+			name = (await syncApi.deleteSource({ id: Number(params.id) })).name;
+		} catch (failure) {
+			return actionFailure(failure);
+		}
+		setFlash(cookies, `Source “${name}” deleted, with its items and errors; the data files were not touched`);
+		redirect(303, '/sources');
+	}
+};

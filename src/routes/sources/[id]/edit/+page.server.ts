@@ -1,0 +1,56 @@
+import { error, redirect } from '@sveltejs/kit';
+import { syncApi } from '$lib/server/api';
+import { backendCatalog, configEntries } from '$lib/server/catalog';
+import { actionFailure, pageError } from '$lib/server/errors';
+import { setFlash } from '$lib/server/flash';
+import { readSourceForm, type SourceFormValues } from '../../source-form';
+import type { Actions, PageServerLoad } from './$types';
+
+async function sourceAndBackend(id: number) {
+	const [source, backends] = await Promise.all([syncApi.getSource({ id }), backendCatalog()]).catch(pageError);
+	const backend = backends.find((b) => b.identifier === source.backend_identifier);
+	if (!backend) error(404, { message: `The backend ${source.backend_identifier} is not in the catalog` });
+	return { source, backend };
+}
+
+export const load: PageServerLoad = async ({ params }) => {
+	const [{ source, backend }, scopes] = await Promise.all([
+		sourceAndBackend(Number(params.id)),
+		syncApi.listScopes().catch(pageError)
+	]);
+	const entries = configEntries(source, backend);
+	const values: SourceFormValues = {
+		name: source.name,
+		default_scope: source.default_scope ?? '',
+		autoassign_scope_mapping: source.autoassign_scope_mapping,
+		config: Object.fromEntries(entries.filter((e) => e.value !== null).map((e) => [e.name, e.value as string | boolean]))
+	};
+	return {
+		source: { id: source.id, name: source.name },
+		backend,
+		scopes,
+		values,
+		storedSecrets: entries.filter((e) => e.field?.secret && e.isSet).map((e) => e.name)
+	};
+};
+
+export const actions: Actions = {
+	save: async ({ params, request, cookies }) => {
+		const id = Number(params.id);
+		const { source, backend } = await sourceAndBackend(id);
+		const { body, values } = readSourceForm(await request.formData(), backend);
+		try {
+			await syncApi.updateSource({
+				id,
+				rename_to: body.name === source.name ? undefined : body.name,
+				config_data: body.config_data,
+				default_scope: body.default_scope,
+				autoassign_scope_mapping: body.autoassign_scope_mapping
+			});
+		} catch (failure) {
+			return actionFailure(failure, values);
+		}
+		setFlash(cookies, `Source “${body.name}” saved. Some changes take effect from the next agent cycle.`);
+		redirect(303, `/sources/${id}`);
+	}
+};

@@ -1,0 +1,25 @@
+import { syncApi } from '$lib/server/api';
+import { errorActions } from '$lib/server/error-actions';
+import { pageError } from '$lib/server/errors';
+import { errorListQuery } from '$lib/server/query';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, url }) => {
+	const id = Number(params.id);
+	const [source, page, counts] = await Promise.all([
+		syncApi.getSource({ id }),
+		syncApi.listSourceErrors({ id, ...errorListQuery(url) }),
+		syncApi.getErrorCounts()
+	]).catch(pageError);
+	return {
+		source: { id: source.id, name: source.name, status: source.status },
+		errors: page.items,
+		nextCursor: page.next_cursor,
+		unread: counts.sources.find((c) => c.source_id === id)?.unread ?? 0
+	};
+};
+
+export const actions: Actions = errorActions(({ params }) => ({
+	agent: false,
+	sources: [Number(params.id)]
+}));

@@ -1,0 +1,32 @@
+import { error, redirect } from '@sveltejs/kit';
+import { syncApi } from '$lib/server/api';
+import { backendCatalog } from '$lib/server/catalog';
+import { actionFailure, pageError } from '$lib/server/errors';
+import { setFlash } from '$lib/server/flash';
+import { readSourceForm } from '../source-form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi.listScopes()]).catch(pageError);
+	const identifier = url.searchParams.get('backend');
+	const backend = identifier ? backends.find((b) => b.identifier === identifier) : undefined;
+	if (identifier && !backend) error(404, { message: `No backend "${identifier}"` });
+	return { backend: backend ?? null, installed: backends.filter((b) => b.installed), scopes };
+};
+
+export const actions: Actions = {
+	create: async ({ request, url, cookies }) => {
+		const backends = await backendCatalog().catch(pageError);
+		const backend = backends.find((b) => b.identifier === url.searchParams.get('backend'));
+		if (!backend) error(404, { message: 'Choose a backend first' });
+		const { body, values } = readSourceForm(await request.formData(), backend);
+		let id: number;
+		try {
+			id = (await syncApi.createSource(body)).id;
+		} catch (failure) {
+			return actionFailure(failure, values);
+		}
+		setFlash(cookies, `Source “${body.name}” created: it syncs from the next agent cycle on`);
+		redirect(303, `/sources/${id}`);
+	}
+};
