@@ -1,0 +1,64 @@
+import { syncApi } from '$lib/server/api';
+import { act, pageError } from '$lib/server/errors';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const id = Number(params.id);
+	const [source, mappings, unmapped, scopes] = await Promise.all([
+		syncApi.getSource({ id }),
+		syncApi.listScopeMappings({ id }),
+		syncApi.listUnmappedIdentifiers({ id }),
+		syncApi.listScopes()
+	]).catch(pageError);
+	return {
+		source: {
+			id: source.id,
+			name: source.name,
+			default_scope: source.default_scope,
+			autoassign: source.autoassign_scope_mapping
+		},
+		mappings,
+		unmapped,
+		scopes
+	};
+};
+
+async function fields(request: Request) {
+	const form = await request.formData();
+	return {
+		scope_identifier: String(form.get('scope_identifier') ?? '').trim(),
+		scope_uuid: String(form.get('scope_uuid') ?? '')
+	};
+}
+
+export const actions: Actions = {
+	createMapping: async ({ params, request }) => {
+		const values = await fields(request);
+		return act(
+			() => syncApi.createScopeMapping({ id: Number(params.id), ...values }),
+			(m) => `“${m.scope_identifier}” now maps to ${m.scope_name ?? m.scope_uuid}`,
+			values
+		);
+	},
+	updateMapping: async ({ params, request }) => {
+		const values = await fields(request);
+		return act(
+			() => syncApi.updateScopeMapping({ id: Number(params.id), ...values }),
+			(m) => `“${m.scope_identifier}” now maps to ${m.scope_name ?? m.scope_uuid}`,
+			values
+		);
+	},
+	deleteMapping: async ({ params, request }) => {
+		const { scope_identifier } = await fields(request);
+		return act(
+			() => syncApi.deleteScopeMapping({ id: Number(params.id), scope_identifier }),
+			(m) => `Mapping of “${m.scope_identifier}” deleted: its items wait for a new one`
+		);
+	},
+	autoassign: ({ params }) =>
+		act(
+			() => syncApi.autoassignScopeMappings({ id: Number(params.id) }),
+			({ created }) =>
+				`Created ${created} ${created === 1 ? 'mapping' : 'mappings'} from matching scope names`
+		)
+};
