@@ -8,7 +8,12 @@ const tones: Record<string, Tone> = {
 	stopped: 'idle',
 	no_connection: 'warn',
 	unavailable: 'error',
-	error: 'error'
+	error: 'error',
+	// items
+	synced: 'ok',
+	live: 'active',
+	pending: 'idle',
+	failed: 'error'
 };
 
 export function toneOf(status: string): Tone {

@@ -16,6 +16,8 @@ const steps: [Intl.RelativeTimeFormatUnit, number][] = [
 /** "3 min ago", "in 2 hours": for times that are read at a glance. */
 export function formatRelative(iso: string, now: number = Date.now()): string {
 	let amount = (Date.parse(iso) - now) / 1000;
+	// A few seconds either way is clock skew between the agent, the server and the browser.
+	if (Math.abs(amount) < 5) return relative.format(0, 'second');
 	for (const [unit, size] of steps) {
 		if (Math.abs(amount) < size) {
 			return relative.format(Math.round(amount), unit);

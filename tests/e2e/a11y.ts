@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
 
 /** Checks the page with axe: no serious or critical violation, in light and dark mode. */
 export async function expectAccessible(page: Page): Promise<void> {
@@ -18,10 +18,6 @@ export async function expectAccessible(page: Page): Promise<void> {
 }
 
 /** Saves a full-page screenshot of the page as a test artifact. */
-export async function screenshot(
-	page: Page,
-	name: string,
-	outputPath: (name: string) => string
-): Promise<void> {
-	await page.screenshot({ path: outputPath(`${name}.png`), fullPage: true });
+export async function screenshot(page: Page, name: string, testInfo: TestInfo): Promise<void> {
+	await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
 }

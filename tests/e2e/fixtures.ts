@@ -1,10 +1,14 @@
 import { test as base } from '@playwright/test';
 import { startStack, type Stack } from './stack';
 
-/** Every test gets its own sync API and dashboard; `page` and `request` point at it. */
-export const test = base.extend<{ stack: Stack }>({
-	stack: async ({}, use) => {
-		const stack = await startStack();
+/**
+ * Every test gets its own sync API and dashboard; `page` and `request` point at it.
+ * `stackEnv` adds environment variables to both (e.g. `test.use({ stackEnv: { QH_SCOPES } })`).
+ */
+export const test = base.extend<{ stack: Stack; stackEnv: Record<string, string> }>({
+	stackEnv: [{}, { option: true }],
+	stack: async ({ stackEnv }, use) => {
+		const stack = await startStack(stackEnv);
 		await use(stack);
 		await stack.close();
 	},

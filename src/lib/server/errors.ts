@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { ErrorCode } from '$lib/contract';
 import { SyncApiError } from './sync-api-error';
 
@@ -31,6 +31,25 @@ export function pageError(failure: unknown): never {
 		});
 	}
 	throw failure;
+}
+
+/**
+ * In a list page's load: like `pageError`, but a cursor the sync API no longer accepts (an
+ * old bookmark, another sort) sends the person to the first page instead of an error.
+ */
+export function listPageError(url: URL) {
+	return (failure: unknown): never => {
+		const badCursor =
+			failure instanceof SyncApiError &&
+			failure.code === 'ValidationError' &&
+			failure.details.some((detail) => detail.path === 'cursor');
+		if (badCursor && url.searchParams.has('cursor')) {
+			const first = new URL(url);
+			first.searchParams.delete('cursor');
+			redirect(307, first.pathname + first.search);
+		}
+		return pageError(failure);
+	};
 }
 
 /**

@@ -1,6 +1,6 @@
 import { syncApi } from '$lib/server/api';
 import { errorActions } from '$lib/server/error-actions';
-import { pageError } from '$lib/server/errors';
+import { listPageError } from '$lib/server/errors';
 import { errorListQuery } from '$lib/server/query';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi.listErrors({ ...errorListQuery(url), level, source_id }),
 		syncApi.listSources(),
 		syncApi.getErrorCounts()
-	]).catch(pageError);
+	]).catch(listPageError(url));
 	const inScope = counts.sources.filter((c) =>
 		source_id ? c.source_id === source_id : level !== 'agent'
 	);

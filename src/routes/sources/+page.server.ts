@@ -14,7 +14,12 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi.getErrorCounts()
 	]).catch(pageError);
 	return {
-		sources: sources.map((s) => withoutSecrets(s, backends.find((b) => b.identifier === s.backend_identifier))),
+		sources: sources.map((s) =>
+			withoutSecrets(
+				s,
+				backends.find((b) => b.identifier === s.backend_identifier)
+			)
+		),
 		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
 		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
 		filters: { status: status ?? '', backend: backend ?? '' }

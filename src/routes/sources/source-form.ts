@@ -32,7 +32,12 @@ export function readSourceForm(form: FormData, backend: Backend) {
 		if (!field.secret) values.config[field.name] = raw;
 		if (raw === '') continue;
 		const number = Number(raw);
-		config[field.name] = field.type === 'integer' || field.type === 'number' ? (Number.isNaN(number) ? raw : number) : raw;
+		config[field.name] =
+			field.type === 'integer' || field.type === 'number'
+				? Number.isNaN(number)
+					? raw
+					: number
+				: raw;
 	}
 	const body: SourceCreate = {
 		name: values.name,

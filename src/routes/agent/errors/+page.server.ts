@@ -1,6 +1,6 @@
 import { syncApi } from '$lib/server/api';
 import { errorActions } from '$lib/server/error-actions';
-import { pageError } from '$lib/server/errors';
+import { listPageError } from '$lib/server/errors';
 import { errorListQuery } from '$lib/server/query';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -8,7 +8,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const [page, counts] = await Promise.all([
 		syncApi.listAgentErrors(errorListQuery(url)),
 		syncApi.getErrorCounts()
-	]).catch(pageError);
+	]).catch(listPageError(url));
 	return { errors: page.items, nextCursor: page.next_cursor, unread: counts.agent.unread };
 };
 

@@ -7,7 +7,9 @@ import { readSourceForm } from '../source-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
-	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi.listScopes()]).catch(pageError);
+	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi.listScopes()]).catch(
+		pageError
+	);
 	const identifier = url.searchParams.get('backend');
 	const backend = identifier ? backends.find((b) => b.identifier === identifier) : undefined;
 	if (identifier && !backend) error(404, { message: `No backend "${identifier}"` });

@@ -18,7 +18,9 @@ export const load: PageServerLoad = async ({ params }) => {
 	return {
 		source: withoutSecrets(source, backend),
 		config: configEntries(source, backend),
-		backend: backend ? { identifier: backend.identifier, name: backend.name, has_owner: backend.has_owner } : null,
+		backend: backend
+			? { identifier: backend.identifier, name: backend.name, has_owner: backend.has_owner }
+			: null,
 		scopeName: scopes.find((s) => s.uuid === source.default_scope)?.name ?? null,
 		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 }
 	};
@@ -29,9 +31,15 @@ const plural = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
 export const actions: Actions = {
 	...sourceRunActions,
 	takeOwnership: ({ params }) =>
-		act(() => syncApi.takeOwnership({ id: Number(params.id) }), (s) => `You now own “${s.name}”`),
+		act(
+			() => syncApi.takeOwnership({ id: Number(params.id) }),
+			(s) => `You now own “${s.name}”`
+		),
 	releaseOwnership: ({ params }) =>
-		act(() => syncApi.releaseOwnership({ id: Number(params.id) }), (s) => `“${s.name}” has no owner now`),
+		act(
+			() => syncApi.releaseOwnership({ id: Number(params.id) }),
+			(s) => `“${s.name}” has no owner now`
+		),
 	resetFailed: ({ params }) =>
 		act(
 			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: false }),
@@ -45,7 +53,11 @@ export const actions: Actions = {
 	report: async ({ params, request }) => {
 		const message = String((await request.formData()).get('message') ?? '');
 		if (!message.trim()) {
-			return fail(422, { message: 'Describe the problem', issues: [{ path: 'message', message: 'Describe the problem' }], values: { message } });
+			return fail(422, {
+				message: 'Describe the problem',
+				issues: [{ path: 'message', message: 'Describe the problem' }],
+				values: { message }
+			});
 		}
 		return act(
 			() => syncApi.reportSourceError({ id: Number(params.id), message }),
@@ -60,7 +72,10 @@ export const actions: Actions = {
 		} catch (failure) {
 			return actionFailure(failure);
 		}
-		setFlash(cookies, `Source “${name}” deleted, with its items and errors; the data files were not touched`);
+		setFlash(
+			cookies,
+			`Source “${name}” deleted, with its items and errors; the data files were not touched`
+		);
 		redirect(303, '/sources');
 	}
 };

@@ -7,9 +7,12 @@ import { readSourceForm, type SourceFormValues } from '../../source-form';
 import type { Actions, PageServerLoad } from './$types';
 
 async function sourceAndBackend(id: number) {
-	const [source, backends] = await Promise.all([syncApi.getSource({ id }), backendCatalog()]).catch(pageError);
+	const [source, backends] = await Promise.all([syncApi.getSource({ id }), backendCatalog()]).catch(
+		pageError
+	);
 	const backend = backends.find((b) => b.identifier === source.backend_identifier);
-	if (!backend) error(404, { message: `The backend ${source.backend_identifier} is not in the catalog` });
+	if (!backend)
+		error(404, { message: `The backend ${source.backend_identifier} is not in the catalog` });
 	return { source, backend };
 }
 
@@ -23,7 +26,9 @@ export const load: PageServerLoad = async ({ params }) => {
 		name: source.name,
 		default_scope: source.default_scope ?? '',
 		autoassign_scope_mapping: source.autoassign_scope_mapping,
-		config: Object.fromEntries(entries.filter((e) => e.value !== null).map((e) => [e.name, e.value as string | boolean]))
+		config: Object.fromEntries(
+			entries.filter((e) => e.value !== null).map((e) => [e.name, e.value as string | boolean])
+		)
 	};
 	return {
 		source: { id: source.id, name: source.name },
@@ -50,7 +55,10 @@ export const actions: Actions = {
 		} catch (failure) {
 			return actionFailure(failure, values);
 		}
-		setFlash(cookies, `Source “${body.name}” saved. Some changes take effect from the next agent cycle.`);
+		setFlash(
+			cookies,
+			`Source “${body.name}” saved. Some changes take effect from the next agent cycle.`
+		);
 		redirect(303, `/sources/${id}`);
 	}
 };

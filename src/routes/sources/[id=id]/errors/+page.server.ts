@@ -1,6 +1,6 @@
 import { syncApi } from '$lib/server/api';
 import { errorActions } from '$lib/server/error-actions';
-import { pageError } from '$lib/server/errors';
+import { listPageError } from '$lib/server/errors';
 import { errorListQuery } from '$lib/server/query';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		syncApi.getSource({ id }),
 		syncApi.listSourceErrors({ id, ...errorListQuery(url) }),
 		syncApi.getErrorCounts()
-	]).catch(pageError);
+	]).catch(listPageError(url));
 	return {
 		source: { id: source.id, name: source.name, status: source.status },
 		errors: page.items,
