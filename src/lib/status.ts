@@ -13,7 +13,10 @@ const tones: Record<string, Tone> = {
 	synced: 'ok',
 	live: 'active',
 	pending: 'idle',
-	failed: 'error'
+	failed: 'error',
+	// packages
+	installed: 'ok',
+	not_installed: 'idle'
 };
 
 export function toneOf(status: string): Tone {

@@ -188,8 +188,7 @@ test('the source pages are accessible, at 375 px too', async ({ page, stack }, t
 		await expectAccessible(page);
 		await screenshot(page, name, testInfo);
 		await page.setViewportSize({ width: 375, height: 800 });
-		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-			375
-		);
+		const width = await page.evaluate(() => document.documentElement.scrollWidth);
+		expect(width, `${url} at 375 px`).toBeLessThanOrEqual(375);
 	}
 });

@@ -75,7 +75,7 @@ describe('backends', () => {
 			for (const field of backend.config_fields) {
 				const label = `${backend.identifier}.${field.name}`;
 				expect(Object.keys(field).sort(), label).toEqual(
-					['default', 'description', 'name', 'required', 'secret', 'type'].sort()
+					['default', 'description', 'name', 'placeholder', 'required', 'secret', 'type'].sort()
 				);
 				expect(field.name, label).toMatch(/^[a-z_]+$/);
 				expect(['string', 'path', 'boolean', 'integer', 'number'], label).toContain(field.type);

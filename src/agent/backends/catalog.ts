@@ -12,10 +12,11 @@ const isServerFolder: ConfigField = {
 	required: false,
 	default: false,
 	description: 'Whether the folder is on a server or network drive (e.g. of the university).',
-	secret: false
+	secret: false,
+	placeholder: null
 };
 
-const setUp = (description: string): BackendDefinition['configFields'][number] => ({
+const setUp = (description: string): ConfigField => ({
 	name: 'set_up',
 	type: 'string',
 	required: true,
@@ -120,7 +121,8 @@ export const backends: BackendDefinition[] = [
 				required: false,
 				default: 'localhost',
 				description: 'Database server.',
-				secret: false
+				secret: false,
+				placeholder: null
 			},
 			{
 				name: 'port',
@@ -128,7 +130,8 @@ export const backends: BackendDefinition[] = [
 				required: false,
 				default: 5432,
 				description: 'Database port.',
-				secret: false
+				secret: false,
+				placeholder: null
 			},
 			{
 				name: 'dbname',
@@ -226,7 +229,7 @@ export function describeBackend(backend: BackendDefinition): Backend {
 		description: backend.description,
 		installed,
 		version: installed ? EMBEDDED_VERSION : null,
-		config_fields: backend.configFields.map(({ placeholder: _placeholder, ...field }) => field),
+		config_fields: backend.configFields,
 		scope_rule: backend.scopeRule,
 		has_owner: backend.hasOwner,
 		example: exampleOf(backend)

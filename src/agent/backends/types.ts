@@ -48,7 +48,7 @@ export interface BackendDefinition {
 	name: string;
 	package: string;
 	description: string;
-	configFields: (ConfigField & { placeholder?: string })[];
+	configFields: ConfigField[];
 	scopeRule: ScopeRule;
 	hasOwner: boolean;
 	/** The config field holding the folder the source reads; two sources may not overlap. */

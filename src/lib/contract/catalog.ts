@@ -12,7 +12,9 @@ export const ConfigField = z
 		default: z.union([z.string(), z.number(), z.boolean()]).nullable(),
 		description: z.string(),
 		/** Never shown back to a person once stored (passwords, tokens). */
-		secret: z.boolean()
+		secret: z.boolean(),
+		/** What to write when there is no default, as the example shows it (`<path to folder>`). */
+		placeholder: z.string().nullable()
 	})
 	.meta({ id: 'ConfigField' });
 

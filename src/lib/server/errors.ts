@@ -17,8 +17,15 @@ const humanMessages: Partial<Record<ErrorCode, string>> = {
 	LogFileNotFound: 'This service has not written a log yet'
 };
 
+/** Generic codes whose own message is too terse when fields say what is wrong. */
+const withDetails: Partial<Record<ErrorCode, string>> = {
+	ValidationError: 'Some fields need attention: see below'
+};
+
 export function humanMessage(failure: SyncApiError): string {
-	return (failure.code && humanMessages[failure.code]) || failure.message;
+	const code = failure.code;
+	if (code && failure.details.length && withDetails[code]) return withDetails[code];
+	return (code && humanMessages[code]) || failure.message;
 }
 
 /** In a load: a failed call ends at the error page with the right status. */
@@ -53,11 +60,16 @@ export function listPageError(url: URL) {
 }
 
 /**
- * In a form action: what the person can act on comes back to the form (with the values they
- * typed); an unreachable or misbehaving sync API ends at the error page.
+ * In a form action: what the person can act on comes back to the form, with the values they
+ * typed: the sync API's 4xx, and its NotSupported (501: the agent's own message). An
+ * unreachable or misbehaving sync API ends at the error page.
  */
-export function actionFailure(failure: unknown, values: object = {}) {
-	if (failure instanceof SyncApiError && failure.failure === 'rejected' && failure.status < 500) {
+export function actionFailure<V extends object>(failure: unknown, values: V = {} as V) {
+	if (
+		failure instanceof SyncApiError &&
+		failure.failure === 'rejected' &&
+		(failure.status < 500 || failure.code === 'NotSupported')
+	) {
 		return fail(failure.status, {
 			message: humanMessage(failure),
 			issues: failure.details,
@@ -68,10 +80,10 @@ export function actionFailure(failure: unknown, values: object = {}) {
 }
 
 /** Runs an action's call: success says what happened, failure goes through `actionFailure`. */
-export async function act<T>(
+export async function act<T, V extends object>(
 	call: () => Promise<T>,
 	success: (result: T) => string,
-	values: object = {}
+	values: V = {} as V
 ) {
 	try {
 		return { message: success(await call()) };

@@ -1,0 +1,8 @@
+import { syncApi } from '$lib/server/api';
+import { pageError } from '$lib/server/errors';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => {
+	const backends = await syncApi.listBackends().catch(pageError);
+	return { backends };
+};

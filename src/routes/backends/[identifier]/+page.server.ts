@@ -1,0 +1,18 @@
+import { syncApi } from '$lib/server/api';
+import { pageError } from '$lib/server/errors';
+import { packageActions } from '$lib/server/package-actions';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const backend = await syncApi.getBackend({ identifier: params.identifier }).catch(pageError);
+	return { backend };
+};
+
+export const actions = packageActions(
+	{
+		install: (body) => syncApi.installBackend(body),
+		update: (identifier, body) => syncApi.updateBackend({ identifier, ...body }),
+		uninstall: (identifier) => syncApi.uninstallBackend({ identifier })
+	},
+	({ params }) => params.identifier ?? ''
+) satisfies Actions;
