@@ -26,6 +26,7 @@ test('a source error, from the overview to the inbox and back to read', async ({
 	await expect(page).toHaveTitle('Unread errors · Vanished · eTiKeT Sync');
 	await expect(page.getByText('FileNotFoundError')).toBeVisible();
 	await expect(page.getByText(/does not exist or is not a folder/)).toBeVisible();
+	await expectAccessible(page);
 
 	await page.getByRole('button', { name: /Mark as read/ }).click();
 	await expect(page.getByRole('status')).toHaveText(/marked as read/);

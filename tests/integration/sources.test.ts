@@ -422,3 +422,101 @@ describe('bad input gets a clear error and nothing is written', async () => {
 		]);
 	});
 });
+
+describe('scope mappings', () => {
+	it('creates, updates and deletes mappings, with the SDK’s three errors', async () => {
+		const { client, scope, root } = await setup();
+		const { id } = await client.createSource({
+			name: 'mapped',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root }
+		});
+		const created = await client.createScopeMapping({
+			id,
+			scope_identifier: 'Project_A',
+			scope_uuid: scope
+		});
+		expect(created).toEqual({
+			scope_identifier: 'Project_A',
+			scope_uuid: scope,
+			scope_name: 'Default scope'
+		});
+
+		const again = await rejection(
+			client.createScopeMapping({ id, scope_identifier: 'Project_A', scope_uuid: scope })
+		);
+		expect([again.code, again.status]).toEqual(['ScopeMappingAlreadyExists', 409]);
+		const invalid = await rejection(
+			client.createScopeMapping({
+				id,
+				scope_identifier: 'B',
+				scope_uuid: '00000000-0000-4000-8000-000000000000'
+			})
+		);
+		expect([invalid.code, invalid.status]).toEqual(['ScopeMappingInvalidScope', 422]);
+		const invalidUpdate = await rejection(
+			client.updateScopeMapping({
+				id,
+				scope_identifier: 'Project_A',
+				scope_uuid: '00000000-0000-4000-8000-000000000000'
+			})
+		);
+		expect(invalidUpdate.code).toBe('ScopeMappingInvalidScope');
+		const missing = await rejection(
+			client.updateScopeMapping({ id, scope_identifier: 'Nope', scope_uuid: scope })
+		);
+		expect([missing.code, missing.status]).toEqual(['ScopeMappingNotFound', 404]);
+
+		expect(
+			await client.updateScopeMapping({ id, scope_identifier: 'Project_A', scope_uuid: scope })
+		).toEqual(created);
+		expect(await client.listScopeMappings({ id })).toEqual([created]);
+		expect(await client.deleteScopeMapping({ id, scope_identifier: 'Project_A' })).toEqual(created);
+		expect(
+			(await rejection(client.deleteScopeMapping({ id, scope_identifier: 'Project_A' }))).code
+		).toBe('ScopeMappingNotFound');
+		expect(await client.listScopeMappings({ id })).toEqual([]);
+	});
+
+	it('keeps the source counters equal to what the items table says, through every change', async () => {
+		const { client, scope, root, db } = await setup();
+		const { id } = await client.createSource({
+			name: 'counted',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root }
+		});
+		const insert = db.prepare(
+			`INSERT INTO items (source_id, data_identifier, dataset_uuid, scope_identifier, synchronized, error, unmapped)
+			VALUES (?, ?, 'u', ?, ?, ?, 1)`
+		);
+		for (let i = 0; i < 30; i++)
+			insert.run(
+				id,
+				`P${i % 3}/r${i}`,
+				`P${i % 3}`,
+				i % 2,
+				i % 5 === 0 && i % 2 === 0 ? 'boom' : null
+			);
+		const counted = () =>
+			db
+				.prepare(
+					`SELECT COUNT(*) AS items_total, SUM(synchronized) AS items_synced, SUM(failed) AS items_failed,
+						SUM(unmapped) AS items_unmapped_scope_count FROM items WHERE source_id = ?`
+				)
+				.get(id);
+		const expectConsistent = async () =>
+			expect(await client.getSource({ id })).toMatchObject(counted() as object);
+		await expectConsistent();
+		await client.createScopeMapping({ id, scope_identifier: 'P1', scope_uuid: scope });
+		await expectConsistent();
+		await client.resetSourceItems({ id, include_successful: false });
+		await expectConsistent();
+		await client.resetSourceItems({ id, include_successful: true });
+		await expectConsistent();
+		db.prepare('DELETE FROM items WHERE source_id = ? AND data_identifier LIKE ?').run(id, 'P2/%');
+		await expectConsistent();
+		await client.updateSource({ id, default_scope: scope });
+		await expectConsistent();
+		expect((await client.getSource({ id })).items_unmapped_scope_count).toBe(0);
+	});
+});

@@ -2,19 +2,22 @@ import type { Backend, ConfigField, Source } from '$lib/contract';
 import { syncApi } from './api';
 
 const TTL_MS = 30_000;
-let cached: { at: number; backends: Promise<Backend[]> } | null = null;
+/** Per client, so that a cached answer always comes from the sync API being asked. */
+const cache = new WeakMap<object, { at: number; backends: Promise<Backend[]> }>();
 
 /**
  * The backend catalog, shared by every page for half a minute: it changes only when packages
- * are installed, and most pages need it to know which config fields are secret.
+ * are installed, and most pages need it to know which config fields are secret. A failed
+ * call is not kept.
  */
 export function backendCatalog(): Promise<Backend[]> {
-	if (!cached || Date.now() - cached.at > TTL_MS) {
-		const backends = syncApi.listBackends();
-		cached = { at: Date.now(), backends };
-		backends.catch(() => (cached = null));
-	}
-	return cached.backends;
+	const client = syncApi;
+	const cached = cache.get(client);
+	if (cached && Date.now() - cached.at <= TTL_MS) return cached.backends;
+	const backends = client.listBackends();
+	cache.set(client, { at: Date.now(), backends });
+	backends.catch(() => cache.delete(client));
+	return backends;
 }
 
 export interface ConfigEntry {
