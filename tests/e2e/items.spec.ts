@@ -157,17 +157,18 @@ for (const javaScriptEnabled of [true, false]) {
 			await page.getByRole('button', { name: 'Reset' }).click();
 			await expect(page.getByRole('status')).toHaveText(`Item ${broken.id} reset`);
 
-			const message = page.getByLabel('Report a problem');
+			const message = page.getByLabel('Report a problem with this item to qHarbor support');
 			await message.fill('   ');
 			await page.getByRole('button', { name: 'Send report' }).click();
 			await expect(page.getByText('Describe the problem')).toBeVisible();
+			await expect(page.getByRole('alert')).toHaveText('The report was not sent');
 			await expect(message).toHaveAttribute('aria-invalid', 'true');
 			await expect(message).toHaveAccessibleDescription(/Describe the problem/);
 			await expect(message).toHaveValue('   ');
 
 			await message.fill('This file always fails to upload');
 			await page.getByRole('button', { name: 'Send report' }).click();
-			await expect(page.getByRole('status')).toHaveText(/^Report \d+ stored$/);
+			await expect(page.getByRole('status')).toHaveText(/^Report \d+ stored in the outbox/);
 			await expect(page.getByText('Describe the problem')).toHaveCount(0);
 		});
 	});

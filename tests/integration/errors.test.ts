@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ErrorRecord } from '$lib/contract';
-import { SyncApiError } from '$lib/server/sync-api-error';
 import type { Db } from '../../src/agent/db/database';
-import { startAgent } from './harness';
+import { rejection, startAgent } from './harness';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 
@@ -58,17 +57,6 @@ function viewedOf(db: Db, id: number): boolean {
 		(db.prepare('SELECT viewed FROM errors WHERE id = ?').get(id) as { viewed: number }).viewed ===
 		1
 	);
-}
-
-/** The contract error a call failed with, as a plain object. */
-async function rejection(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		if (!(error instanceof SyncApiError)) throw error;
-		return { status: error.status, code: error.code, details: error.details };
-	}
-	throw new Error('expected the call to fail');
 }
 
 type Page = { items: ErrorRecord[]; next_cursor: string | null };

@@ -5,6 +5,7 @@ import { onTestFinished } from 'vitest';
 import { openRuntime } from '../../src/agent/runtime';
 import { readAgentSettings } from '../../src/agent/settings';
 import { createSyncApiClient } from '../../src/lib/server/sync-api';
+import { SyncApiError } from '../../src/lib/server/sync-api-error';
 
 /**
  * A fresh embedded sync API on a temporary data directory, cleaned up when the test ends.
@@ -26,4 +27,15 @@ export async function startAgent(env: Record<string, string> = {}) {
 	});
 	const request = (url: string, init?: RequestInit) => runtime.app.request(url, init);
 	return { ...runtime, dataDir, client, request };
+}
+
+/** The contract error a call failed with, as a plain object; fails the test if it succeeded. */
+export async function rejection(promise: Promise<unknown>) {
+	try {
+		await promise;
+	} catch (error) {
+		if (!(error instanceof SyncApiError)) throw error;
+		return { status: error.status, code: error.code, details: error.details };
+	}
+	throw new Error('expected the call to fail');
 }

@@ -1,12 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Item, SyncRecordEntry } from '$lib/contract';
-import { SyncApiError } from '$lib/server/sync-api-error';
 import type { Db } from '../../src/agent/db/database';
-import { startAgent } from './harness';
+import { md5, tempDir, writeDataset } from './datasets';
+import { rejection, startAgent } from './harness';
 import { searchKey } from '../../src/agent/services/items';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
@@ -14,29 +13,6 @@ const SLOW = { timeout: 15_000, interval: 100 };
 const MINUTE = 60_000;
 
 type Agent = Awaited<ReturnType<typeof startAgent>>;
-
-/** A temporary folder, removed when the test ends. */
-function tempDir(): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-items-'));
-	onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-	return dir;
-}
-
-/** A folder-base dataset: `_QH_dataset_info.yaml` with `info`, plus the given files. */
-function writeDataset(root: string, relative: string, files: Record<string, string>, info = '') {
-	const dir = path.join(root, ...relative.split('/'));
-	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(path.join(dir, '_QH_dataset_info.yaml'), info);
-	for (const [name, content] of Object.entries(files)) {
-		fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-		fs.writeFileSync(path.join(dir, name), content);
-	}
-	return dir;
-}
-
-function md5(file: string): string {
-	return createHash('md5').update(fs.readFileSync(file)).digest('hex');
-}
 
 /** A folder-base source on a fresh (or the given) folder, with the first scope as default. */
 async function createSource(agent: Agent, name = 'fb', root = tempDir()) {
@@ -86,17 +62,6 @@ function insertItems(db: Db, sourceId: number, seeds: ItemSeed[]): number[] {
 			)
 		)
 	)();
-}
-
-/** The contract error a call failed with, as a plain object. */
-async function rejection(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		if (!(error instanceof SyncApiError)) throw error;
-		return { status: error.status, code: error.code, details: error.details };
-	}
-	throw new Error('expected the call to fail');
 }
 
 type OrderBy = 'id' | 'data_identifier' | 'last_update' | 'priority';

@@ -3,25 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { LogRecord } from '$lib/contract';
-import { SyncApiError } from '$lib/server/sync-api-error';
-import { startAgent } from './harness';
+import { rejection, startAgent } from './harness';
 
 const SLOW = { timeout: 15_000, interval: 100 };
 /** How the API logs each request it serves. */
 const REQUEST_LINE = /^(GET|POST|PATCH|DELETE) (\/\S*) (\d{3}) \d+(\.\d+)? ms$/;
 
 type Agent = Awaited<ReturnType<typeof startAgent>>;
-
-/** The contract error a call failed with, as a plain object. */
-async function rejection(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		if (!(error instanceof SyncApiError)) throw error;
-		return { status: error.status, code: error.code, details: error.details };
-	}
-	throw new Error('expected the call to fail');
-}
 
 /** Starts the agent and waits for it to complete a sync cycle. */
 async function runOneCycle(agent: Agent) {

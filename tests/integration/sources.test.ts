@@ -1,23 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SyncApiError } from '$lib/server/sync-api-error';
-import { startAgent } from './harness';
+import { rejection, startAgent } from './harness';
 import { tempDir, writeDataset } from './datasets';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const QUANTIFY = 'etiket_sync_agent_quantify';
-
-async function rejection(promise: Promise<unknown>): Promise<SyncApiError> {
-	const error = await promise.then(
-		() => {
-			throw new Error('expected the call to be rejected');
-		},
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(SyncApiError);
-	return error as SyncApiError;
-}
 
 /** Everything a rejected request might have written. */
 function snapshot(db: import('better-sqlite3').Database) {

@@ -1,7 +1,6 @@
-import { fail } from '@sveltejs/kit';
-import { agentActions } from '$lib/server/actions';
+import { agentActions, reportAction } from '$lib/server/actions';
 import { syncApi } from '$lib/server/api';
-import { act, pageError } from '$lib/server/errors';
+import { pageError } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
@@ -15,19 +14,5 @@ export const load: PageServerLoad = async () => {
 
 export const actions: Actions = {
 	...agentActions,
-	report: async ({ request }) => {
-		const message = String((await request.formData()).get('message') ?? '');
-		if (!message.trim()) {
-			return fail(422, {
-				message: 'Describe the problem',
-				issues: [{ path: 'message', message: 'Describe the problem' }],
-				values: { message }
-			});
-		}
-		return act(
-			() => syncApi.reportAgentError({ message }),
-			(r) => `Report ${r.report_id} stored in the outbox for qHarbor support`,
-			{ message }
-		);
-	}
+	report: ({ request }) => reportAction(request, (body) => syncApi.reportAgentError(body))
 };

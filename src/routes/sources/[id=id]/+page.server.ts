@@ -1,5 +1,5 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { sourceRunActions } from '$lib/server/actions';
+import { redirect } from '@sveltejs/kit';
+import { reportAction, sourceRunActions } from '$lib/server/actions';
 import { syncApi } from '$lib/server/api';
 import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/catalog';
 import { act, actionFailure, pageError } from '$lib/server/errors';
@@ -50,21 +50,8 @@ export const actions: Actions = {
 			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: true }),
 			({ count }) => `Reset ${plural(count)}: all will be synced again`
 		),
-	report: async ({ params, request }) => {
-		const message = String((await request.formData()).get('message') ?? '');
-		if (!message.trim()) {
-			return fail(422, {
-				message: 'Describe the problem',
-				issues: [{ path: 'message', message: 'Describe the problem' }],
-				values: { message }
-			});
-		}
-		return act(
-			() => syncApi.reportSourceError({ id: Number(params.id), message }),
-			(r) => `Report ${r.report_id} stored in the outbox for qHarbor support`,
-			{ message }
-		);
-	},
+	report: ({ params, request }) =>
+		reportAction(request, (body) => syncApi.reportSourceError({ id: Number(params.id), ...body })),
 	delete: async ({ params, cookies }) => {
 		let name: string;
 		try {

@@ -1,5 +1,4 @@
-import { fail } from '@sveltejs/kit';
-import { MessageBody } from '$lib/contract';
+import { reportAction } from '$lib/server/actions';
 import { syncApi } from '$lib/server/api';
 import { act, pageError } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,19 +27,6 @@ export const actions: Actions = {
 			() => syncApi.resetItem(target(params)),
 			(item) => `Item ${item.id} reset`
 		),
-	report: async ({ params, request }) => {
-		const message = String((await request.formData()).get('message') ?? '');
-		const parsed = MessageBody.safeParse({ message });
-		if (!parsed.success) {
-			return fail(400, {
-				fieldError: parsed.error.issues[0]?.message ?? 'Describe the problem',
-				values: { message }
-			});
-		}
-		return act(
-			() => syncApi.reportItemError({ ...target(params), ...parsed.data }),
-			(receipt) => `Report ${receipt.report_id} stored`,
-			{ message }
-		);
-	}
+	report: ({ params, request }) =>
+		reportAction(request, (body) => syncApi.reportItemError({ ...target(params), ...body }))
 };
