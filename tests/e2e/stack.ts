@@ -57,6 +57,8 @@ export interface Stack {
 	dashboardUrl: string;
 	/** Kills the sync API (and with it the agent) the hard way, as a crash would. */
 	killSyncApi(): Promise<void>;
+	/** Restarts the dashboard on the same port: every open connection to it drops. */
+	restartDashboard(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -76,14 +78,18 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 		SYNC_API_PORT: String(apiPort)
 	});
 	await waitFor(`${syncApiUrl}/healthz`, api.child, api.output);
-	const dashboard = launch(['scripts/dashboard-server.js'], {
-		...base,
-		PORT: String(dashboardPort),
-		HOST: '127.0.0.1',
-		SYNC_API_URL: syncApiUrl,
-		SYNC_API_TIMEOUT_MS: '3000'
-	});
-	await waitFor(dashboardUrl, dashboard.child, dashboard.output);
+	const startDashboard = async () => {
+		const started = launch(['scripts/dashboard-server.js'], {
+			...base,
+			PORT: String(dashboardPort),
+			HOST: '127.0.0.1',
+			SYNC_API_URL: syncApiUrl,
+			SYNC_API_TIMEOUT_MS: '3000'
+		});
+		await waitFor(dashboardUrl, started.child, started.output);
+		return started;
+	};
+	let dashboard = await startDashboard();
 
 	return {
 		dataDir,
@@ -93,6 +99,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 			const exited = once(api.child, 'exit');
 			api.child.kill('SIGKILL');
 			await exited;
+		},
+		async restartDashboard() {
+			const exited = once(dashboard.child, 'exit');
+			dashboard.child.kill('SIGKILL');
+			await exited;
+			dashboard = await startDashboard();
 		},
 		async close() {
 			await Promise.all([stop(dashboard.child), stop(api.child)]);

@@ -103,7 +103,8 @@ export async function scanSource(
 	const scanned = await implementation.scan(config, context.signal);
 	const changed = saveScan(context, source, scanned);
 	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
-	context.log.info(
+	// Only scans that found something are worth a line at INFO; the rest is every cycle.
+	(changed ? context.log.info : context.log.debug)(
 		'Scanned "%s": %d datasets, %d new or changed, in %d ms',
 		source.name,
 		scanned.length,

@@ -28,6 +28,9 @@ interface CallInput {
 	params?: Record<string, string | number>;
 	query?: Record<string, string | number | boolean | undefined>;
 	body?: unknown;
+	/** For a long poll: a budget beyond the usual one, and a way to give up early. */
+	timeoutMs?: number;
+	signal?: AbortSignal;
 }
 
 export interface SyncApiClientOptions {
@@ -79,7 +82,9 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 			response = await http(pathOf(operation, input.params), {
 				method: operation.method,
 				searchParams: searchOf(input.query),
-				json: operation.request?.body ? (input.body ?? {}) : undefined
+				json: operation.request?.body ? (input.body ?? {}) : undefined,
+				timeout: input.timeoutMs ?? options.timeoutMs,
+				signal: input.signal
 			});
 		} catch (error) {
 			throw await toSyncApiError(error, options.baseUrl);
@@ -233,11 +238,18 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		// logs
 		tailLog: ({ service, ...query }: Params<typeof ops.tailLog> & Query<typeof ops.tailLog>) =>
 			call(ops.tailLog, { params: { service }, query }),
+		/** A long poll: waits up to `wait` seconds, so its budget is that plus the usual one. */
 		followLog: ({
 			service,
+			signal,
 			...query
-		}: Params<typeof ops.followLog> & Query<typeof ops.followLog>) =>
-			call(ops.followLog, { params: { service }, query })
+		}: Params<typeof ops.followLog> & Query<typeof ops.followLog> & { signal?: AbortSignal }) =>
+			call(ops.followLog, {
+				params: { service },
+				query,
+				signal,
+				timeoutMs: (query.wait ?? 20) * 1000 + options.timeoutMs
+			})
 	};
 }
 
