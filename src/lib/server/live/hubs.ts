@@ -1,9 +1,31 @@
 import type { LogService } from '$lib/contract';
 import { syncApi } from '../api';
+import { backendCatalog, withoutSecrets } from '../catalog';
 import { LogHub } from './log-hub';
+import { StatusHub } from './status-hub';
 
 /** The dashboard process's one follower per service. */
 export const logHubs: Record<LogService, LogHub> = {
 	api: new LogHub('api', () => syncApi),
 	sync_agent: new LogHub('sync_agent', () => syncApi)
 };
+
+/** The dashboard process's one poller of the agent and source status. */
+export const statusHub = new StatusHub(async () => {
+	const [agent, sources, counts, backends] = await Promise.all([
+		syncApi.getAgentStatus(),
+		syncApi.listSources(),
+		syncApi.getErrorCounts(),
+		backendCatalog()
+	]);
+	return {
+		agent,
+		sources: sources.map((s) =>
+			withoutSecrets(
+				s,
+				backends.find((b) => b.identifier === s.backend_identifier)
+			)
+		),
+		counts
+	};
+}, 1000);
