@@ -24,6 +24,25 @@ const server = http.createServer((req, res) => {
 	});
 });
 
+// A response whose client has not read anything for this long is dropped: a paused tab or a
+// dead link on a live stream would otherwise hold its socket and buffers forever.
+const STALLED_MS = 30_000;
+const CHECK_MS = 5_000;
+/** @type {Map<http.ServerResponse, number>} response → since when its buffer has been full */
+const responses = new Map();
+server.on('request', (_req, res) => {
+	responses.set(res, 0);
+	res.on('close', () => responses.delete(res));
+});
+setInterval(() => {
+	const now = Date.now();
+	for (const [res, since] of responses) {
+		if (!res.writableNeedDrain) responses.set(res, 0);
+		else if (!since) responses.set(res, now);
+		else if (now - since >= STALLED_MS) res.destroy();
+	}
+}, CHECK_MS).unref();
+
 server.listen(port, host, () => {
 	const { address, port: bound } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	console.log(`Dashboard listening on http://${address}:${bound}`);

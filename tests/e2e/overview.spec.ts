@@ -45,12 +45,16 @@ for (const javaScriptEnabled of [true, false]) {
 	});
 }
 
-test('an action that no longer applies says so plainly', async ({ page, stack }) => {
-	await page.goto('/');
-	// Someone else stops the agent after this page was rendered.
-	await fetch(`${stack.syncApiUrl}/api/v1/agent/stop`, { method: 'POST' });
-	await page.getByRole('button', { name: 'Stop agent' }).click();
-	await expect(page.getByRole('alert')).toHaveText('The agent is already stopped');
+test.describe('a page that is not live (no JavaScript)', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('an action that no longer applies says so plainly', async ({ page, stack }) => {
+		await page.goto('/');
+		// Someone else stops the agent after this page was rendered; without JavaScript it stays as it was.
+		await fetch(`${stack.syncApiUrl}/api/v1/agent/stop`, { method: 'POST' });
+		await page.getByRole('button', { name: 'Stop agent' }).click();
+		await expect(page.getByRole('alert')).toHaveText('The agent is already stopped');
+	});
 });
 
 test('an unreachable sync API gives a 503 page with a retry link, and no stack trace', async ({

@@ -59,6 +59,8 @@ export interface Stack {
 	killSyncApi(): Promise<void>;
 	/** Restarts the dashboard on the same port: every open connection to it drops. */
 	restartDashboard(): Promise<void>;
+	/** The dashboard's process id (for measuring it). */
+	readonly dashboardPid: number;
 	close(): Promise<void>;
 }
 
@@ -95,6 +97,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 		dataDir,
 		syncApiUrl,
 		dashboardUrl,
+		get dashboardPid() {
+			return dashboard.child.pid!;
+		},
 		async killSyncApi() {
 			const exited = once(api.child, 'exit');
 			api.child.kill('SIGKILL');

@@ -1,0 +1,158 @@
+/**
+ * Live log stream benchmark (issue #5), against the built dashboard and the embedded sync API:
+ *   1. latency from a record written to the log file to its event in a subscribed client,
+ *      p50/p95 over 1,000 records;
+ *   2. 100 clients for 60 s while records are written at 50/s: none misses or repeats one;
+ *      the dashboard's peak RSS; its CPU use while idle;
+ *   3. one client that stops reading: dropped, and the RSS does not grow.
+ * Prints the figures; not a test.   npm run bench:live   (BENCH_SECONDS=60 to change step 2)
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack } from '../tests/e2e/stack';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+const stack = await startStack({ QH_CYCLE_SECONDS: '3600' });
+const dashboardPid = stack.dashboardPid;
+const logFile = path.join(stack.dataDir, 'logs', 'sync_agent.log');
+// The bench writes the agent's log itself: stop the agent so there is one writer.
+await fetch(`${stack.syncApiUrl}/api/v1/agent/stop`, { method: 'POST' });
+
+let seq = 0;
+function writeRecord() {
+	const now = performance.timeOrigin + performance.now();
+	fs.appendFileSync(logFile, `${new Date().toISOString()} INFO bench: seq=${seq++} sent=${now}\n`);
+}
+
+interface Client {
+	seen: number[];
+	latencies: number[];
+	close(): void;
+	closed: Promise<void>;
+}
+
+/** A minimal server-sent events client that records each bench record it receives. */
+function subscribe(options: { read?: boolean; from?: string } = {}): Promise<Client> {
+	return new Promise((resolve, reject) => {
+		const seen: number[] = [];
+		const latencies: number[] = [];
+		let buffer = '';
+		let done!: () => void;
+		const closed = new Promise<void>((r) => (done = r));
+		// Each client from its own loopback address, as browsers on a LAN would be.
+		const url = `${stack.dashboardUrl}/logs/sync_agent/stream`;
+		const request = http.get(url, { localAddress: options.from ?? '127.0.0.1' }, (response) => {
+			if (options.read === false) response.pause();
+			response.setEncoding('utf8');
+			response.on('data', (chunk: string) => {
+				buffer += chunk;
+				let end;
+				while ((end = buffer.indexOf('\n\n')) >= 0) {
+					const event = buffer.slice(0, end);
+					buffer = buffer.slice(end + 2);
+					const data = event.split('\n').find((line) => line.startsWith('data: '));
+					const match = data && /seq=(\d+) sent=([\d.]+)/.exec(data);
+					if (match) {
+						seen.push(Number(match[1]));
+						latencies.push(performance.timeOrigin + performance.now() - Number(match[2]));
+					}
+				}
+			});
+			response.on('close', done);
+			resolve({ seen, latencies, close: () => request.destroy(), closed });
+		});
+		request.on('error', reject);
+	});
+}
+
+const rssMb = () => {
+	const status = fs.readFileSync(`/proc/${dashboardPid}/status`, 'utf8');
+	return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+};
+const cpuTicks = () => {
+	const fields = fs.readFileSync(`/proc/${dashboardPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return Number(fields[11]) + Number(fields[12]);
+};
+/** The dashboard's established connections (its side), from /proc/net/tcp. */
+const established = () => {
+	const port = Number(new URL(stack.dashboardUrl).port).toString(16).toUpperCase().padStart(4, '0');
+	return fs
+		.readFileSync('/proc/net/tcp', 'utf8')
+		.split('\n')
+		.filter((line) => line.split(/\s+/)[2]?.endsWith(`:${port}`) && line.split(/\s+/)[4] === '01')
+		.length;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (values: number[], p: number) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+try {
+	// 1. Latency.
+	const one = await subscribe();
+	await sleep(500);
+	for (let i = 0; i < 1000; i++) {
+		writeRecord();
+		await sleep(10);
+	}
+	await sleep(1000);
+	one.close();
+	console.log(
+		`1. latency over ${one.latencies.length} records: p50 ${percentile(one.latencies, 50).toFixed(1)} ms, p95 ${percentile(one.latencies, 95).toFixed(1)} ms (target p95 < 200 ms)`
+	);
+
+	// 2. Fan-out.
+	const clients = await Promise.all(
+		Array.from({ length: 100 }, (_, i) => subscribe({ from: `127.0.1.${i + 1}` }))
+	);
+	await sleep(1000);
+	const firstSeq = seq;
+	let peakRss = rssMb();
+	const writer = setInterval(writeRecord, 20);
+	const deadline = Date.now() + seconds * 1000;
+	while (Date.now() < deadline) {
+		await sleep(1000);
+		peakRss = Math.max(peakRss, rssMb());
+	}
+	clearInterval(writer);
+	const lastSeq = seq - 1;
+	await sleep(2000);
+	const expected = lastSeq - firstSeq + 1;
+	let perfect = 0;
+	for (const client of clients) {
+		const mine = client.seen.filter((n) => n >= firstSeq);
+		const unique = new Set(mine);
+		if (mine.length === expected && unique.size === expected) perfect++;
+	}
+	const idleStart = cpuTicks();
+	await sleep(10_000);
+	const idleCpu = ((cpuTicks() - idleStart) / 100 / 10) * 100;
+	console.log(
+		`2. 100 clients × ${seconds} s at 50 records/s (${expected} records): ${perfect}/100 got every record exactly once; peak RSS ${peakRss.toFixed(0)} MB (target < 150); idle CPU ${idleCpu.toFixed(1)} % of a core with 100 clients connected`
+	);
+	for (const client of clients) client.close();
+
+	// 3. A client that stops reading. It never reads again, so it cannot see the close itself:
+	// what counts is that the dashboard lets go of the connection (no longer ESTABLISHED).
+	await sleep(1000);
+	const rssBefore = rssMb();
+	const stuck = await subscribe({ read: false });
+	const bigText = 'x'.repeat(2000);
+	for (let i = 0; i < 20_000; i++) {
+		fs.appendFileSync(logFile, `${new Date().toISOString()} INFO bench: filler ${i} ${bigText}\n`);
+		if (i % 500 === 0) await sleep(50);
+	}
+	const started = Date.now();
+	while (established() > 0 && Date.now() - started < 90_000) await sleep(1000);
+	const held = established();
+	stuck.close();
+	console.log(
+		`3. a client that stops reading: ${held === 0 ? `dropped by the dashboard after ${((Date.now() - started) / 1000).toFixed(0)} s` : 'NOT dropped'}; RSS ${rssBefore.toFixed(0)} MB before, ${rssMb().toFixed(0)} MB after`
+	);
+	console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}`);
+} finally {
+	await stack.close();
+}
