@@ -93,7 +93,8 @@ const percentile = (values: number[], p: number) => {
 try {
 	// 1. Latency.
 	const one = await subscribe();
-	await sleep(500);
+	// Let the dashboard's follower find the end of the log before the first record.
+	await sleep(1500);
 	for (let i = 0; i < 1000; i++) {
 		writeRecord();
 		await sleep(10);
