@@ -45,10 +45,6 @@ export class LogHub {
 		readonly client: () => SyncApiClient
 	) {}
 
-	get subscribers(): number {
-		return this.#subscribers.size;
-	}
-
 	get running(): boolean {
 		return this.#abort !== null;
 	}

@@ -27,10 +27,6 @@ export class StatusHub {
 		readonly intervalMs: number
 	) {}
 
-	get listeners(): number {
-		return this.#listeners.size;
-	}
-
 	subscribe(listener: StatusListener): () => void {
 		this.#listeners.add(listener);
 		if (this.#latest) listener(this.#latest);
