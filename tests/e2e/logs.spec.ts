@@ -18,7 +18,7 @@ test('a record written to the agent log appears without a reload; a traceback is
 }, testInfo) => {
 	await page.goto('/logs/sync_agent');
 	await expect(page).toHaveTitle('Sync agent log · eTiKeT Sync');
-	await expect(page.getByRole('status')).toHaveText('Connection: live');
+	await expect(page.getByRole('status')).toHaveText('Connection: live', { timeout: 20_000 });
 	await folderbaseSource(stack, 'Streamed', {
 		'P/good': { 'a.txt': 'a' },
 		'P/broken': { _info: 'dataset_name: [unclosed\n' }
@@ -35,7 +35,7 @@ test('a record written to the agent log appears without a reload; a traceback is
 
 test('a dropped connection resumes with no gap and no duplicate', async ({ page, stack }) => {
 	await page.goto('/logs/sync_agent');
-	await expect(page.getByRole('status')).toHaveText('Connection: live');
+	await expect(page.getByRole('status')).toHaveText('Connection: live', { timeout: 20_000 });
 	// The agent logs a line every cycle (0.3 s here): records keep arriving while the browser
 	// reconnects to a new dashboard process, which resumes from the browser's Last-Event-ID.
 	await stack.restartDashboard();

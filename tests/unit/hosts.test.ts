@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { hostAllowList } from '$lib/server/hosts';
+
+describe('the Host allow-list', () => {
+	const local = hostAllowList({ bind: '127.0.0.1' });
+	const lan = hostAllowList({
+		bind: '0.0.0.0',
+		origin: 'http://lab-pc.example.org:3000',
+		allowed: 'lab-pc, 192.168.1.20'
+	});
+
+	it.each(['localhost:3000', '127.0.0.1:3000', '127.5.5.5', '[::1]:3000', 'app.localhost'])(
+		'answers loopback %s always',
+		(host) => {
+			expect(local(host)).toBe(true);
+			expect(lan(host)).toBe(true);
+		}
+	);
+
+	it.each(['evil.example', 'lab-pc.example.org:3000', '192.168.1.20:3000', '', null])(
+		'refuses %s on a loopback bind',
+		(host) => expect(local(host)).toBe(false)
+	);
+
+	it.each(['lab-pc.example.org:3000', 'LAB-PC.example.org', 'lab-pc:3000', '192.168.1.20:3000'])(
+		'answers the configured %s on a LAN bind',
+		(host) => expect(lan(host)).toBe(true)
+	);
+
+	it.each(['evil.example', 'lab-pc.example.org.evil.example', '10.0.0.1'])(
+		'refuses %s on a LAN bind',
+		(host) => expect(lan(host)).toBe(false)
+	);
+});
