@@ -1,5 +1,6 @@
+import type { ErrorCounts } from '$lib/contract';
 import { syncApi } from '$lib/server/api';
-import { errorActions } from '$lib/server/error-actions';
+import { errorActions, type ErrorScope } from '$lib/server/error-actions';
 import { listPageError } from '$lib/server/errors';
 import { errorListQuery } from '$lib/server/query';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,6 +15,19 @@ function filters(url: URL) {
 	};
 }
 
+/** Whose errors the filters cover (sources with unread errors only): what "mark all" flips. */
+function inboxScope(
+	{ level, source_id }: ReturnType<typeof filters>,
+	counts: ErrorCounts
+): ErrorScope {
+	if (source_id) return { agent: false, sources: [source_id] };
+	return {
+		agent: level !== 'source',
+		sources:
+			level === 'agent' ? [] : counts.sources.filter((c) => c.unread > 0).map((c) => c.source_id)
+	};
+}
+
 export const load: PageServerLoad = async ({ url }) => {
 	const { level, source_id } = filters(url);
 	const [page, sources, counts] = await Promise.all([
@@ -21,12 +35,12 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi.listSources(),
 		syncApi.getErrorCounts()
 	]).catch(listPageError(url));
-	const inScope = counts.sources.filter((c) =>
-		source_id ? c.source_id === source_id : level !== 'agent'
-	);
+	const scope = inboxScope({ level, source_id }, counts);
 	const unread =
-		(level === 'source' || source_id ? 0 : counts.agent.unread) +
-		inScope.reduce((n, c) => n + c.unread, 0);
+		(scope.agent ? counts.agent.unread : 0) +
+		counts.sources
+			.filter((c) => scope.sources.includes(c.source_id))
+			.reduce((n, c) => n + c.unread, 0);
 	return {
 		errors: page.items,
 		nextCursor: page.next_cursor,
@@ -36,13 +50,6 @@ export const load: PageServerLoad = async ({ url }) => {
 	};
 };
 
-export const actions: Actions = errorActions(async ({ url }) => {
-	const { level, source_id } = filters(url);
-	if (source_id) return { agent: false, sources: [source_id] };
-	const counts = await syncApi.getErrorCounts();
-	return {
-		agent: level !== 'source',
-		sources:
-			level === 'agent' ? [] : counts.sources.filter((c) => c.unread > 0).map((c) => c.source_id)
-	};
-});
+export const actions: Actions = errorActions(async ({ url }) =>
+	inboxScope(filters(url), await syncApi.getErrorCounts())
+);
