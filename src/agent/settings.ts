@@ -28,7 +28,6 @@ export interface AgentSettings {
 	/** JSON list of `{uuid, name}` to seed the scope registry with, if given. */
 	scopesJson: string | undefined;
 	dbPath: string;
-	logDir: string;
 	apiLogFile: string;
 	agentLogFile: string;
 }
@@ -51,7 +50,6 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		cycleSeconds: values.QH_CYCLE_SECONDS,
 		scopesJson: values.QH_SCOPES,
 		dbPath: path.join(dataDir, 'sync_agent.sqlite'),
-		logDir: path.join(dataDir, 'logs'),
 		apiLogFile: path.join(dataDir, 'logs', 'sync_api.log'),
 		agentLogFile: path.join(dataDir, 'logs', 'sync_agent.log')
 	};

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { operations } from '$lib/contract';
 import { startAgent } from './harness';
@@ -36,9 +35,9 @@ describe('agent status, start and stop', () => {
 		await new Promise((resolve) => setTimeout(resolve, 400));
 		expect((await client.getAgentStatus()).iterations).toBe(iterations);
 		// Stopped gracefully, not killed after the grace period.
-		const agentLog = fs.readFileSync(path.join(settings.logDir, 'sync_agent.log'), 'utf8');
+		const agentLog = fs.readFileSync(settings.agentLogFile, 'utf8');
 		expect(agentLog).toMatch(/INFO sync_agent: Sync agent stopped\n$/);
-		const apiLog = fs.readFileSync(path.join(settings.logDir, 'sync_api.log'), 'utf8');
+		const apiLog = fs.readFileSync(settings.apiLogFile, 'utf8');
 		expect(apiLog).not.toContain('killing it');
 	});
 

@@ -61,7 +61,7 @@ export async function runSource(
 	if (!setStatus(context, source.id, 'scanning')) return;
 
 	try {
-		await scanSource(context, source, backend.implementation);
+		await scanSource(context, source, backend.implementation, config);
 	} catch (error) {
 		if (signal.aborted) return;
 		const { name, message, stack } = describeError(error);
@@ -87,7 +87,7 @@ export async function runSource(
 	while (!signal.aborted && stillRunning.get(source.id)) {
 		const item = next.get(source.id, now()) as QueuedItem | undefined;
 		if (!item) break;
-		await syncItem(context, store, source, backend, item);
+		await syncItem(context, store, { source, config, backend }, item);
 	}
 	db.prepare('UPDATE sources SET last_update = ? WHERE id = ?').run(now(), source.id);
 }
@@ -96,10 +96,10 @@ export async function runSource(
 export async function scanSource(
 	context: AgentContext,
 	source: SourceRow,
-	implementation: BackendImplementation
+	implementation: BackendImplementation,
+	config: ConfigData = JSON.parse(source.config_data)
 ): Promise<{ found: number; changed: number }> {
 	const started = performance.now();
-	const config = JSON.parse(source.config_data) as ConfigData;
 	const scanned = await implementation.scan(config, context.signal);
 	const changed = saveScan(context, source, scanned);
 	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
@@ -203,12 +203,14 @@ function saveScan(
 async function syncItem(
 	context: AgentContext,
 	store: DatasetStore,
-	source: SourceRow,
-	backend: BackendDefinition,
+	{
+		source,
+		config,
+		backend
+	}: { source: SourceRow; config: ConfigData; backend: BackendDefinition },
 	item: QueuedItem
 ): Promise<void> {
 	const { db, log, signal } = context;
-	const config = JSON.parse(source.config_data) as ConfigData;
 	const record = new SyncRecordBuilder();
 	const root = record.task(`Sync ${item.data_identifier}`);
 	const files: SyncFile[] = [];
