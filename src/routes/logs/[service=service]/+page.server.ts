@@ -34,7 +34,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		};
 	} catch (failure) {
 		if (failure instanceof SyncApiError && failure.code === 'LogFileNotFound') {
-			return { service, events: [], next: null, filter, n, around: null, missing: true };
+			// Not written yet: follow it from its very start once it is.
+			return { service, events: [], next: '0:0', filter, n, around: null, missing: true };
 		}
 		return pageError(failure);
 	}
