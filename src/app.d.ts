@@ -1,3 +1,4 @@
+import type { Access } from '$lib/server/access';
 import type { SyncApiFailure } from '$lib/server/sync-api-error';
 
 declare global {
@@ -9,6 +10,10 @@ declare global {
 			/** Why a call to the sync API failed, when that is what ended here. */
 			failure?: SyncApiFailure;
 		}
+		interface Locals {
+			/** Who is asking: operator or viewer, and how the dashboard decides (hooks.server.ts). */
+			access: Access;
+		}
 		interface PageData {
 			/** Where the dashboard reaches the sync API; shown on error pages. */
 			syncApiUrl: string;
@@ -16,6 +21,8 @@ declare global {
 			cycleSeconds: number;
 			/** What the last action before a redirect did, shown once. */
 			flash: string | null;
+			/** Whether this person may act, and how operators sign in. */
+			access: { role: 'operator' | 'viewer'; mode: 'local' | 'password' | 'read-only' };
 		}
 	}
 }

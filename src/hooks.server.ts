@@ -1,30 +1,87 @@
-import type { Handle } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
-import { hostAllowList } from '$lib/server/hosts';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import {
+	UNSAFE_METHODS,
+	formActionOf,
+	isPlainPath,
+	outcomeOf,
+	targetOf
+} from '$lib/server/request-checks';
+import { access, allowedHost, audit } from '$lib/server/security';
 
-const allowedHost = hostAllowList({
-	bind: env.HOST || '127.0.0.1',
-	origin: env.ORIGIN,
-	allowed: env.DASHBOARD_ALLOWED_HOSTS
-});
-
-/** Headers every answer carries: no framing, no sniffing, no referrer leaving the site. */
+/**
+ * Headers every answer carries. Pages also get SvelteKit's full nonce-based CSP
+ * (svelte.config.js), which replaces this minimal one.
+ */
 const SECURITY_HEADERS = {
 	'x-content-type-options': 'nosniff',
 	'referrer-policy': 'same-origin',
-	'content-security-policy': "frame-ancestors 'none'",
+	'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 	'x-frame-options': 'DENY'
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
-	// Before any page, action or stream: a foreign Host is DNS rebinding or a misdirected request.
-	if (!allowedHost(event.request.headers.get('host'))) {
-		return new Response('This dashboard does not answer to that host name.', {
-			status: 403,
-			headers: { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }
-		});
+/** Where a viewer may post: signing in (and out). */
+const OPEN_TO_VIEWERS = new Set(['/signin']);
+
+function plain(status: number, message: string, headers: Record<string, string> = {}) {
+	return new Response(message, {
+		status,
+		headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }
+	});
+}
+
+/** Refuses a viewer's action: the error page for `use:enhance`, a short page without JavaScript. */
+function operatorsOnly(event: RequestEvent): Response {
+	const message = 'Only operators can do this. Sign in as an operator first.';
+	if (event.request.headers.get('x-sveltekit-action') === 'true') {
+		return Response.json({ type: 'error', error: { message } }, { status: 403 });
 	}
-	const response = await resolve(event);
+	const back = event.url.pathname;
+	const link =
+		access.mode === 'password'
+			? `<a href="/signin?next=${encodeURIComponent(back)}">Sign in</a>`
+			: `<a href="${back}">Back</a>`;
+	return new Response(
+		`<!doctype html><html lang="en"><title>Operators only</title><h1>Operators only</h1><p>${message}</p><p>${link}</p></html>`,
+		{ status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } }
+	);
+}
+
+async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['resolve']) {
+	const { request, url } = event;
+	// Before any page, action or stream: a foreign Host is DNS rebinding or a misdirected request.
+	if (!allowedHost(request.headers.get('host'))) {
+		return plain(403, 'This dashboard does not answer to that host name.');
+	}
+	if (!isPlainPath(url.pathname)) return plain(400, 'Bad path.');
+	const unsafe = UNSAFE_METHODS.has(request.method);
+	if (!unsafe && formActionOf(url) !== undefined) {
+		return plain(405, 'Form actions only run on POST.', { allow: 'POST' });
+	}
+	event.locals.access = access.accessOf(event.cookies);
+	if (!unsafe) return resolve(event);
+
+	// SvelteKit refuses cross-site form posts; this also covers any other body type and
+	// requests that name no origin at all.
+	if (request.headers.get('origin') !== url.origin) {
+		return plain(403, `Cross-site ${request.method} requests are forbidden`);
+	}
+	const { role, session } = event.locals.access;
+	const entry = {
+		role,
+		session: session?.id ?? (role === 'operator' ? 'local' : '-'),
+		client: event.getClientAddress(),
+		action: `${url.pathname} ?${formActionOf(url) ?? '/default'}`,
+		target: await targetOf(request, event.params)
+	};
+	const allowed = role === 'operator' || OPEN_TO_VIEWERS.has(url.pathname);
+	const response = allowed ? await resolve(event) : operatorsOnly(event);
+	const result = allowed ? await outcomeOf(request, response) : 'denied 403';
+	audit.record({ time: new Date().toISOString(), ...entry, result });
+	return response;
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const response = await checked(event, resolve);
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}

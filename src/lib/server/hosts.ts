@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 /** Names a browser on this computer uses for it. */
 const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', 'ip6-loopback']);
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
 	if (LOOPBACK_NAMES.has(hostname) || hostname.endsWith('.localhost')) return true;
 	if (isIP(hostname) === 4) return hostname.startsWith('127.');
 	return hostname === '::1';

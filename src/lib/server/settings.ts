@@ -1,12 +1,32 @@
+import os from 'node:os';
+import path from 'node:path';
 import { env } from '$env/dynamic/private';
 import { z } from 'zod';
+import { isPasswordHash } from './password';
 
 const DashboardEnv = z.object({
 	SYNC_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:10410'),
 	/** Budget for one call to the sync API, retries included. */
 	SYNC_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
 	/** The agent's pause between cycles (the embedded agent reads the same variable). */
-	QH_CYCLE_SECONDS: z.coerce.number().positive().max(3600).default(5)
+	QH_CYCLE_SECONDS: z.coerce.number().positive().max(3600).default(5),
+	HOST: z.string().min(1).default('127.0.0.1'),
+	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+	DASHBOARD_ALLOWED_HOSTS: z.string().optional(),
+	DASHBOARD_OPERATOR_PASSWORD_HASH: z
+		.string()
+		.refine(isPasswordHash, 'not a hash printed by `npm run hash-password`')
+		.optional(),
+	DASHBOARD_SESSION_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
+	DASHBOARD_SESSION_HOURS: z.coerce
+		.number()
+		.positive()
+		.max(24 * 30)
+		.default(12),
+	/** Where the dashboard keeps its session secret and audit trail; defaults beside the agent's. */
+	DASHBOARD_DATA_DIR: z.string().min(1).optional(),
+	QH_DATA_DIR: z.string().min(1).optional(),
+	XDG_DATA_HOME: z.string().min(1).optional()
 });
 
 export interface DashboardSettings {
@@ -14,20 +34,41 @@ export interface DashboardSettings {
 	syncApiTimeoutMs: number;
 	/** A last update older than three cycles is shown as stale. */
 	cycleSeconds: number;
+	/** The address the dashboard is bound to (`HOST`). */
+	bind: string;
+	origin: string | undefined;
+	allowedHosts: string | undefined;
+	operatorPasswordHash: string | undefined;
+	sessionSecret: string | undefined;
+	sessionHours: number;
+	dataDir: string;
 }
 
 export function readDashboardSettings(
 	values: Record<string, string | undefined>
 ): DashboardSettings {
-	const parsed = DashboardEnv.safeParse(values);
+	// An empty variable (`FOO=` in a unit file) means unset.
+	const given = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+	const parsed = DashboardEnv.safeParse(given);
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
 		throw new Error(`Invalid dashboard settings:\n${lines.join('\n')}`);
 	}
+	const v = parsed.data;
+	const agentDataDir =
+		v.QH_DATA_DIR ??
+		path.join(v.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'qharbor');
 	return {
-		syncApiUrl: parsed.data.SYNC_API_URL.replace(/\/+$/, ''),
-		syncApiTimeoutMs: parsed.data.SYNC_API_TIMEOUT_MS,
-		cycleSeconds: parsed.data.QH_CYCLE_SECONDS
+		syncApiUrl: v.SYNC_API_URL.replace(/\/+$/, ''),
+		syncApiTimeoutMs: v.SYNC_API_TIMEOUT_MS,
+		cycleSeconds: v.QH_CYCLE_SECONDS,
+		bind: v.HOST,
+		origin: v.ORIGIN,
+		allowedHosts: v.DASHBOARD_ALLOWED_HOSTS,
+		operatorPasswordHash: v.DASHBOARD_OPERATOR_PASSWORD_HASH,
+		sessionSecret: v.DASHBOARD_SESSION_SECRET,
+		sessionHours: v.DASHBOARD_SESSION_HOURS,
+		dataDir: path.resolve(v.DASHBOARD_DATA_DIR ?? path.join(agentDataDir, 'dashboard'))
 	};
 }
 

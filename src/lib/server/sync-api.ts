@@ -40,14 +40,30 @@ export interface SyncApiClientOptions {
 	fetch?: typeof fetch;
 }
 
-/** Fills `{name}` placeholders; each value is one encoded path segment, never a path. */
+/**
+ * Fills `{name}` placeholders; each value is one encoded path segment, never a path: `.` and
+ * `..` (which URL resolution would climb with) are refused, so no call leaves the base URL.
+ */
 function pathOf(operation: Operation, params: CallInput['params'] = {}): string {
 	return operation.path.slice(1).replace(/\{(\w+)\}/g, (_, name: string) => {
 		const value = params[name];
 		if (value === undefined)
 			throw new Error(`${operation.operationId}: missing path parameter ${name}`);
-		return encodeURIComponent(String(value));
+		const segment = String(value);
+		if (segment === '' || segment === '.' || segment === '..') {
+			throw new SyncApiError('rejected', 400, `Bad ${name}: “${segment}”`, 'ValidationError');
+		}
+		return encodeURIComponent(segment);
 	});
+}
+
+/**
+ * An answer that breaks the contract: the person reads a short message, the details (which
+ * call, what was wrong) go to the dashboard's log only.
+ */
+function unexpectedAnswer(target: string, detail: string): SyncApiError {
+	console.error(`Unexpected response from the sync API (${target}): ${detail}`);
+	return new SyncApiError('invalid', 502, 'Unexpected response from the sync API');
 }
 
 function searchOf(query: CallInput['query'] = {}): URLSearchParams {
@@ -87,26 +103,18 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 				signal: input.signal
 			});
 		} catch (error) {
-			throw await toSyncApiError(error, options.baseUrl);
+			throw await toSyncApiError(error, options.baseUrl, target);
 		}
 		let payload: unknown;
 		try {
 			payload = await response.json();
 		} catch {
-			throw new SyncApiError(
-				'invalid',
-				502,
-				`Unexpected response from the sync API (${target}): not JSON`
-			);
+			throw unexpectedAnswer(target, `not JSON (${response.headers.get('content-type')})`);
 		}
 		const parsed = successOf(operation).schema.safeParse(payload);
 		if (!parsed.success) {
 			const where = parsed.error.issues[0]?.path.join('.') || 'body';
-			throw new SyncApiError(
-				'invalid',
-				502,
-				`Unexpected response from the sync API (${target}): ${where} does not match the contract`
-			);
+			throw unexpectedAnswer(target, `${where} does not match the contract`);
 		}
 		return parsed.data as Success<O>;
 	}
@@ -255,7 +263,12 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 
 export type SyncApiClient = ReturnType<typeof createSyncApiClient>;
 
-async function toSyncApiError(error: unknown, baseUrl: string): Promise<SyncApiError> {
+async function toSyncApiError(
+	error: unknown,
+	baseUrl: string,
+	target: string
+): Promise<SyncApiError> {
+	if (error instanceof SyncApiError) return error;
 	if (error instanceof HTTPError) {
 		const status = error.response.status;
 		const parsed = ErrorBody.safeParse(await error.response.json().catch(() => null));
@@ -270,11 +283,7 @@ async function toSyncApiError(error: unknown, baseUrl: string): Promise<SyncApiE
 				details
 			);
 		}
-		return new SyncApiError(
-			'invalid',
-			502,
-			`Unexpected response from the sync API: HTTP ${status}`
-		);
+		return unexpectedAnswer(target, `HTTP ${status} without the contract's error body`);
 	}
 	if (error instanceof TimeoutError) {
 		return new SyncApiError('timeout', 504, `The sync API at ${baseUrl} did not answer in time`);

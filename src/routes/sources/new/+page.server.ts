@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
+import { requireOperator } from '$lib/server/access';
 import { syncApi } from '$lib/server/api';
 import { backendCatalog } from '$lib/server/catalog';
 import { actionFailure, pageError } from '$lib/server/errors';
@@ -6,7 +7,8 @@ import { setFlash } from '$lib/server/flash';
 import { readSourceForm } from '../source-form';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
+	requireOperator(locals, url);
 	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi.listScopes()]).catch(
 		pageError
 	);

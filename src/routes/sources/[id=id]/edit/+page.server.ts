@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
+import { requireOperator } from '$lib/server/access';
 import { syncApi } from '$lib/server/api';
 import { backendCatalog, configEntries } from '$lib/server/catalog';
 import { actionFailure, pageError } from '$lib/server/errors';
@@ -16,7 +17,8 @@ async function sourceAndBackend(id: number) {
 	return { source, backend };
 }
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, locals, url }) => {
+	requireOperator(locals, url);
 	const [{ source, backend }, scopes] = await Promise.all([
 		sourceAndBackend(Number(params.id)),
 		syncApi.listScopes().catch(pageError)

@@ -1,0 +1,66 @@
+import { error, redirect, type Cookies } from '@sveltejs/kit';
+import { isLoopback } from './hosts';
+import { failureLimiter } from './rate-limit';
+import { loadSessionSecret, sessionSigner, type Session, type SessionSigner } from './session';
+import type { DashboardSettings } from './settings';
+
+/**
+ * Who may act:
+ * - `local`: bound to loopback with no operator password: whoever reaches it is at this
+ *   computer, an operator.
+ * - `password`: operators sign in with the password whose hash is configured; others view.
+ * - `read-only`: on the network with no operator password: everybody views.
+ */
+export type AccessMode = 'local' | 'password' | 'read-only';
+export type Role = 'operator' | 'viewer';
+
+export interface Access {
+	mode: AccessMode;
+	role: Role;
+	/** The operator's session (password mode), for the audit trail and sign-out. */
+	session: Session | null;
+}
+
+export const SESSION_COOKIE = 'qh_operator';
+
+export function accessPolicy(settings: DashboardSettings) {
+	const hash = settings.operatorPasswordHash;
+	const mode: AccessMode = hash ? 'password' : isLoopback(settings.bind) ? 'local' : 'read-only';
+	const signer: SessionSigner | null = hash
+		? sessionSigner({
+				secret: loadSessionSecret({ secret: settings.sessionSecret, dataDir: settings.dataDir }),
+				passwordHash: hash,
+				hours: settings.sessionHours
+			})
+		: null;
+	// A guessed password costs an attacker 5 tries per quarter hour and address.
+	const signInFailures = failureLimiter({ limit: 5, windowMs: 15 * 60_000 });
+
+	return {
+		mode,
+		passwordHash: hash,
+		signer,
+		signInFailures,
+		/** Cookies over plain HTTP on a LAN cannot be `Secure`; behind HTTPS they are. */
+		secureCookies: settings.origin?.startsWith('https:') ?? false,
+		accessOf(cookies: Cookies): Access {
+			if (mode === 'local') return { mode, role: 'operator', session: null };
+			const session = signer?.verify(cookies.get(SESSION_COOKIE)) ?? null;
+			return { mode, role: session ? 'operator' : 'viewer', session };
+		}
+	};
+}
+
+export type AccessPolicy = ReturnType<typeof accessPolicy>;
+
+/**
+ * For pages that only serve an action (create, edit): a viewer is sent to sign in, or told
+ * there are no operators here.
+ */
+export function requireOperator(locals: App.Locals, url: URL): void {
+	if (locals.access.role === 'operator') return;
+	if (locals.access.mode === 'password') {
+		redirect(303, `/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
+	}
+	error(403, { message: 'Only operators can do this, and this dashboard has none yet.' });
+}

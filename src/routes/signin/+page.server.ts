@@ -1,0 +1,51 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { setFlash } from '$lib/server/flash';
+import { localPath } from '$lib/server/next-url';
+import { verifyPassword } from '$lib/server/password';
+import { access } from '$lib/server/security';
+import { SESSION_COOKIE } from '$lib/server/access';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => ({
+	signedIn: locals.access.session !== null,
+	next: localPath(url.searchParams.get('next'))
+});
+
+export const actions: Actions = {
+	signin: async ({ request, cookies, getClientAddress }) => {
+		const { passwordHash, signer, signInFailures } = access;
+		if (!passwordHash || !signer) {
+			return fail(409, { message: 'No operator password is configured on this dashboard.' });
+		}
+		const client = getClientAddress();
+		const wait = signInFailures.retryAfter(client);
+		if (wait > 0) {
+			return fail(429, {
+				message: `Too many wrong passwords from this computer: try again in ${Math.ceil(wait / 60)} min.`
+			});
+		}
+		const form = await request.formData();
+		const password = String(form.get('password') ?? '');
+		if (!(await verifyPassword(password, passwordHash))) {
+			signInFailures.fail(client);
+			return fail(401, { message: 'Wrong password.' });
+		}
+		signInFailures.reset(client);
+		const { cookie } = signer.create();
+		cookies.set(SESSION_COOKIE, cookie, {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'strict',
+			secure: access.secureCookies,
+			maxAge: signer.maxAgeSeconds
+		});
+		setFlash(cookies, 'Signed in as operator');
+		redirect(303, localPath(String(form.get('next') ?? '')));
+	},
+	signout: ({ cookies, locals }) => {
+		if (locals.access.session) access.signer?.revoke(locals.access.session);
+		cookies.delete(SESSION_COOKIE, { path: '/', secure: access.secureCookies });
+		setFlash(cookies, 'Signed out');
+		redirect(303, '/');
+	}
+};
