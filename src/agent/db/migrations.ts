@@ -123,5 +123,35 @@ export const migrations: string[] = [
 		message TEXT NOT NULL,
 		payload TEXT NOT NULL
 	);
+	`,
+	`
+	-- Item lists at lab scale (a million items): an index per sort key, per source and across
+	-- sources, so a page reads its rows in order and stops after one page; the default order
+	-- (newest first) also under the synchronized filter.
+	CREATE INDEX items_by_source ON items (source_id, id);
+	CREATE INDEX items_by_source_synchronized ON items (source_id, synchronized, id);
+	CREATE INDEX items_by_source_update ON items (source_id, COALESCE(last_update, ''), id);
+	CREATE INDEX items_by_source_priority ON items (source_id, priority, id);
+	CREATE INDEX items_by_synchronized ON items (synchronized, id);
+	CREATE INDEX items_by_identifier ON items (data_identifier, id);
+	CREATE INDEX items_by_update ON items (COALESCE(last_update, ''), id);
+	CREATE INDEX items_by_priority ON items (priority, id);
+
+	-- Substring search without scanning: the trigrams of the case-folded identifier. Case
+	-- sensitive because search_key is folded already (Unicode, as LIKE would not).
+	CREATE VIRTUAL TABLE items_search USING fts5 (
+		search_key, content = 'items', content_rowid = 'id', tokenize = 'trigram case_sensitive 1'
+	);
+	CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+		INSERT INTO items_search (rowid, search_key) VALUES (NEW.id, NEW.search_key);
+	END;
+	CREATE TRIGGER items_search_update AFTER UPDATE OF search_key ON items BEGIN
+		INSERT INTO items_search (items_search, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key);
+		INSERT INTO items_search (rowid, search_key) VALUES (NEW.id, NEW.search_key);
+	END;
+	CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
+		INSERT INTO items_search (items_search, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key);
+	END;
+	INSERT INTO items_search (items_search) VALUES ('rebuild');
 	`
 ];

@@ -59,6 +59,8 @@ export interface ItemQuery {
 export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery) {
 	const where: string[] = [];
 	const params: (string | number)[] = [];
+	let from = 'items';
+	let key: string = sortKeys[query.order_by];
 	if (sourceId !== undefined) {
 		where.push('source_id = ?');
 		params.push(sourceId);
@@ -68,23 +70,36 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 		params.push(query.is_synchronized ? 1 : 0);
 	}
 	if (query.query) {
-		where.push("search_key LIKE ? ESCAPE '\\'");
-		params.push(`%${searchKey(query.query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+		const folded = searchKey(query.query);
+		// The trigram index answers substrings of 3 characters and more; shorter ones scan.
+		if ([...folded].length >= 3) {
+			// The index is the outer loop (CROSS JOIN fixes the order) and yields rows in id
+			// order, so the default order stops after one page even when most items match.
+			from = 'items_search CROSS JOIN items ON items.id = items_search.rowid';
+			if (query.order_by === 'id') key = 'items_search.rowid';
+			where.push('items_search MATCH ?');
+			params.push(`"${folded.replaceAll('"', '""')}"`);
+		} else {
+			where.push("search_key LIKE ? ESCAPE '\\'");
+			params.push(`%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+		}
 	}
-	const key = sortKeys[query.order_by];
 	const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+	const after = query.order === 'asc' ? '>' : '<';
+	// The id orders alone (a second term would keep SQLite from reading the index in order).
+	const byId = query.order_by === 'id';
 	if (query.cursor) {
 		const [value, id] = decodeCursor(query.cursor, [
 			query.order_by,
 			sortTypes[query.order_by],
 			'number'
 		]);
-		where.push(`(${key}, id) ${query.order === 'asc' ? '>' : '<'} (?, ?)`);
-		params.push(value as string | number, id as number);
+		where.push(byId ? `${key} ${after} ?` : `(${key}, id) ${after} (?, ?)`);
+		params.push(...(byId ? [id as number] : [value as string | number, id as number]));
 	}
-	const sql = `SELECT ${ITEM_COLUMNS}, ${key} AS sort_value FROM items
+	const sql = `SELECT ${ITEM_COLUMNS}, ${key} AS sort_value FROM ${from}
 		${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-		ORDER BY ${key} ${direction}, id ${direction} LIMIT ?`;
+		ORDER BY ${key} ${direction}${byId ? '' : `, id ${direction}`} LIMIT ?`;
 	const rows = db.prepare(sql).all(...params, query.limit + 1) as (ItemRow & {
 		sort_value: string | number;
 	})[];
