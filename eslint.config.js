@@ -6,7 +6,7 @@ import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-	{ ignores: ['build/', '.svelte-kit/', 'test-results/', 'playwright-report/'] },
+	{ ignores: ['build/', 'build-staging/', '.svelte-kit/', 'test-results/', 'playwright-report/'] },
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,

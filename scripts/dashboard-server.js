@@ -9,7 +9,9 @@
 import http from 'node:http';
 
 process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
-const built = new URL('../build/handler.js', import.meta.url).href;
+// The build to serve: `build/` unless another is named (the tests also run a staging build).
+const buildDir = process.argv[2] ?? 'build';
+const built = new URL(`../${buildDir}/handler.js`, import.meta.url).href;
 /** @type {{ handler: (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void }} */
 const { handler } = await import(built);
 

@@ -7,6 +7,7 @@ import {
 	targetOf
 } from '$lib/server/request-checks';
 import { access, allowedHost, audit } from '$lib/server/security';
+import { settings } from '$lib/server/settings';
 
 /**
  * Headers every answer carries. Pages also get SvelteKit's full nonce-based CSP
@@ -60,6 +61,10 @@ async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['reso
 	event.locals.access = access.accessOf(event.cookies);
 	if (!unsafe) return resolve(event);
 
+	// adapter-node only enforces the limit on a body someone reads; some actions read none.
+	if (Number(request.headers.get('content-length')) > settings.bodySizeLimit) {
+		return plain(413, 'The request body is too large.');
+	}
 	// SvelteKit refuses cross-site form posts; this also covers any other body type and
 	// requests that name no origin at all.
 	if (request.headers.get('origin') !== url.origin) {

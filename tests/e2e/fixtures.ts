@@ -1,15 +1,21 @@
 import { test as base, expect } from '@playwright/test';
-import { startStack, type Stack } from './stack';
+import { startStack, type Stack, type StackOptions } from './stack';
 
 /**
  * Every test gets its own sync API and dashboard; `page` and `request` point at it.
- * `stackEnv` adds environment variables to both (e.g. `test.use({ stackEnv: { QH_SCOPES } })`).
+ * `stackEnv` adds environment variables to both (e.g. `test.use({ stackEnv: { QH_SCOPES } })`),
+ * `stackOptions` sets up the dashboard differently (tests/e2e/stack.ts).
  * A page that breaks the Content-Security-Policy (an inline style or script) fails its test.
  */
-export const test = base.extend<{ stack: Stack; stackEnv: Record<string, string> }>({
+export const test = base.extend<{
+	stack: Stack;
+	stackEnv: Record<string, string>;
+	stackOptions: StackOptions;
+}>({
 	stackEnv: [{}, { option: true }],
-	stack: async ({ stackEnv }, use) => {
-		const stack = await startStack(stackEnv);
+	stackOptions: [{}, { option: true }],
+	stack: async ({ stackEnv, stackOptions }, use) => {
+		const stack = await startStack(stackEnv, stackOptions);
 		await use(stack);
 		await stack.close();
 	},

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -38,7 +39,7 @@ function launch(args: string[], env: NodeJS.ProcessEnv) {
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
-	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-1_000_000));
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
 	return { child, output: () => output };
@@ -61,14 +62,30 @@ export interface Stack {
 	restartDashboard(): Promise<void>;
 	/** The dashboard's process id (for measuring it). */
 	readonly dashboardPid: number;
+	/** Everything the dashboard process printed (its log). */
+	dashboardOutput(): string;
+	/** With `faultProxy`: what stands between the dashboard and the sync API. */
+	upstream: FaultProxy | null;
 	close(): Promise<void>;
+}
+
+export interface StackOptions {
+	/** More environment for the dashboard alone (e.g. `HOST`, `ORIGIN`, a password hash). */
+	dashboardEnv?: Record<string, string>;
+	/** Put a fault proxy between the dashboard and the sync API. */
+	faultProxy?: boolean;
+	/** Another build of the dashboard than `build/`. */
+	buildDir?: string;
 }
 
 /**
  * A fresh embedded sync API on a temporary data directory, and the built dashboard in front
  * of it, each on a free port.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+	env: Record<string, string> = {},
+	options: StackOptions = {}
+): Promise<Stack> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-e2e-'));
 	const [apiPort, dashboardPort] = [await freePort(), await freePort()];
 	const syncApiUrl = `http://127.0.0.1:${apiPort}`;
@@ -80,13 +97,15 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 		SYNC_API_PORT: String(apiPort)
 	});
 	await waitFor(`${syncApiUrl}/healthz`, api.child, api.output);
+	const upstream = options.faultProxy ? await startFaultProxy(syncApiUrl) : null;
 	const startDashboard = async () => {
-		const started = launch(['scripts/dashboard-server.js'], {
+		const started = launch(['scripts/dashboard-server.js', options.buildDir ?? 'build'], {
 			...base,
 			PORT: String(dashboardPort),
 			HOST: '127.0.0.1',
-			SYNC_API_URL: syncApiUrl,
-			SYNC_API_TIMEOUT_MS: '3000'
+			SYNC_API_URL: upstream?.url ?? syncApiUrl,
+			SYNC_API_TIMEOUT_MS: '3000',
+			...options.dashboardEnv
 		});
 		await waitFor(dashboardUrl, started.child, started.output);
 		return started;
@@ -100,6 +119,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 		get dashboardPid() {
 			return dashboard.child.pid!;
 		},
+		dashboardOutput: () => dashboard.output(),
+		upstream,
 		async killSyncApi() {
 			const exited = once(api.child, 'exit');
 			api.child.kill('SIGKILL');
@@ -112,7 +133,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 			dashboard = await startDashboard();
 		},
 		async close() {
-			await Promise.all([stop(dashboard.child), stop(api.child)]);
+			await Promise.all([stop(dashboard.child), stop(api.child), upstream?.close()]);
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};

@@ -23,6 +23,11 @@ const DashboardEnv = z.object({
 		.positive()
 		.max(24 * 30)
 		.default(12),
+	/** adapter-node's own setting, in its syntax (`512K`); checked here before any body is read. */
+	BODY_SIZE_LIMIT: z
+		.string()
+		.regex(/^\d+[KMG]?$/i, 'a number of bytes, optionally with K, M or G')
+		.default('512K'),
 	/** Where the dashboard keeps its session secret and audit trail; defaults beside the agent's. */
 	DASHBOARD_DATA_DIR: z.string().min(1).optional(),
 	QH_DATA_DIR: z.string().min(1).optional(),
@@ -42,6 +47,14 @@ export interface DashboardSettings {
 	sessionSecret: string | undefined;
 	sessionHours: number;
 	dataDir: string;
+	/** Largest request body accepted, in bytes. */
+	bodySizeLimit: number;
+}
+
+function bytesOf(size: string): number {
+	const units: Record<string, number> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+	const unit = size.at(-1)!.toUpperCase();
+	return unit in units ? Number(size.slice(0, -1)) * units[unit]! : Number(size);
 }
 
 export function readDashboardSettings(
@@ -68,7 +81,8 @@ export function readDashboardSettings(
 		operatorPasswordHash: v.DASHBOARD_OPERATOR_PASSWORD_HASH,
 		sessionSecret: v.DASHBOARD_SESSION_SECRET,
 		sessionHours: v.DASHBOARD_SESSION_HOURS,
-		dataDir: path.resolve(v.DASHBOARD_DATA_DIR ?? path.join(agentDataDir, 'dashboard'))
+		dataDir: path.resolve(v.DASHBOARD_DATA_DIR ?? path.join(agentDataDir, 'dashboard')),
+		bodySizeLimit: bytesOf(v.BODY_SIZE_LIMIT)
 	};
 }
 
