@@ -9,88 +9,109 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { startStack } from '../tests/e2e/stack';
+import { startStack, type Stack } from '../tests/e2e/stack';
+import { describeMachine, isMain, latency, sleep, type Latency } from './stats';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 60);
-const stack = await startStack({ QH_CYCLE_SECONDS: '3600' });
-const dashboardPid = stack.dashboardPid;
-const logFile = path.join(stack.dataDir, 'logs', 'sync_agent.log');
-// The bench writes the agent's log itself: stop the agent so there is one writer.
-await fetch(`${stack.syncApiUrl}/api/v1/agent/stop`, { method: 'POST' });
-
-let seq = 0;
-function writeRecord() {
-	const now = performance.timeOrigin + performance.now();
-	fs.appendFileSync(logFile, `${new Date().toISOString()} INFO bench: seq=${seq++} sent=${now}\n`);
+export interface LiveFigures {
+	latency_ms: Latency;
+	fan_out: {
+		clients: number;
+		seconds: number;
+		records: number;
+		clients_with_every_record_once: number;
+		peak_rss_mb: number;
+		idle_cpu_percent: number;
+	};
+	stalled_client: { dropped_after_s: number | null; rss_before_mb: number; rss_after_mb: number };
 }
 
-interface Client {
-	seen: number[];
-	latencies: number[];
-	close(): void;
-	closed: Promise<void>;
+/** Runs the three steps on a fresh stack; step 2 lasts `seconds`. */
+export async function measureLive(seconds: number): Promise<LiveFigures> {
+	const stack = await startStack({ QH_CYCLE_SECONDS: '3600' });
+	try {
+		// The bench writes the agent's log itself: stop the agent so there is one writer.
+		await fetch(`${stack.syncApiUrl}/api/v1/agent/stop`, { method: 'POST' });
+		return await liveSteps(stack, seconds);
+	} finally {
+		await stack.close();
+	}
 }
 
-/** A minimal server-sent events client that records each bench record it receives. */
-function subscribe(options: { read?: boolean; from?: string } = {}): Promise<Client> {
-	return new Promise((resolve, reject) => {
-		const seen: number[] = [];
-		const latencies: number[] = [];
-		let buffer = '';
-		let done!: () => void;
-		const closed = new Promise<void>((r) => (done = r));
-		// Each client from its own loopback address, as browsers on a LAN would be.
-		const url = `${stack.dashboardUrl}/logs/sync_agent/stream`;
-		const request = http.get(url, { localAddress: options.from ?? '127.0.0.1' }, (response) => {
-			if (options.read === false) response.pause();
-			response.setEncoding('utf8');
-			response.on('data', (chunk: string) => {
-				buffer += chunk;
-				let end;
-				while ((end = buffer.indexOf('\n\n')) >= 0) {
-					const event = buffer.slice(0, end);
-					buffer = buffer.slice(end + 2);
-					const data = event.split('\n').find((line) => line.startsWith('data: '));
-					const match = data && /seq=(\d+) sent=([\d.]+)/.exec(data);
-					if (match) {
-						seen.push(Number(match[1]));
-						latencies.push(performance.timeOrigin + performance.now() - Number(match[2]));
+async function liveSteps(stack: Stack, seconds: number): Promise<LiveFigures> {
+	const dashboardPid = stack.dashboardPid;
+	const logFile = path.join(stack.dataDir, 'logs', 'sync_agent.log');
+
+	let seq = 0;
+	function writeRecord() {
+		const now = performance.timeOrigin + performance.now();
+		fs.appendFileSync(
+			logFile,
+			`${new Date().toISOString()} INFO bench: seq=${seq++} sent=${now}\n`
+		);
+	}
+
+	interface Client {
+		seen: number[];
+		latencies: number[];
+		close(): void;
+		closed: Promise<void>;
+	}
+
+	/** A minimal server-sent events client that records each bench record it receives. */
+	function subscribe(options: { read?: boolean; from?: string } = {}): Promise<Client> {
+		return new Promise((resolve, reject) => {
+			const seen: number[] = [];
+			const latencies: number[] = [];
+			let buffer = '';
+			let done!: () => void;
+			const closed = new Promise<void>((r) => (done = r));
+			// Each client from its own loopback address, as browsers on a LAN would be.
+			const url = `${stack.dashboardUrl}/logs/sync_agent/stream`;
+			const request = http.get(url, { localAddress: options.from ?? '127.0.0.1' }, (response) => {
+				if (options.read === false) response.pause();
+				response.setEncoding('utf8');
+				response.on('data', (chunk: string) => {
+					buffer += chunk;
+					let end;
+					while ((end = buffer.indexOf('\n\n')) >= 0) {
+						const event = buffer.slice(0, end);
+						buffer = buffer.slice(end + 2);
+						const data = event.split('\n').find((line) => line.startsWith('data: '));
+						const match = data && /seq=(\d+) sent=([\d.]+)/.exec(data);
+						if (match) {
+							seen.push(Number(match[1]));
+							latencies.push(performance.timeOrigin + performance.now() - Number(match[2]));
+						}
 					}
-				}
+				});
+				response.on('close', done);
+				resolve({ seen, latencies, close: () => request.destroy(), closed });
 			});
-			response.on('close', done);
-			resolve({ seen, latencies, close: () => request.destroy(), closed });
+			request.on('error', reject);
 		});
-		request.on('error', reject);
-	});
-}
+	}
 
-const rssMb = () => {
-	const status = fs.readFileSync(`/proc/${dashboardPid}/status`, 'utf8');
-	return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-};
-const cpuTicks = () => {
-	const fields = fs.readFileSync(`/proc/${dashboardPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-	return Number(fields[11]) + Number(fields[12]);
-};
-/** The dashboard's established connections (its side), from /proc/net/tcp. */
-const established = () => {
-	const port = Number(new URL(stack.dashboardUrl).port).toString(16).toUpperCase().padStart(4, '0');
-	return fs
-		.readFileSync('/proc/net/tcp', 'utf8')
-		.split('\n')
-		.filter((line) => line.split(/\s+/)[2]?.endsWith(`:${port}`) && line.split(/\s+/)[4] === '01')
-		.length;
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (values: number[], p: number) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
-
-try {
+	const rssMb = () => {
+		const status = fs.readFileSync(`/proc/${dashboardPid}/status`, 'utf8');
+		return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+	};
+	const cpuTicks = () => {
+		const fields = fs.readFileSync(`/proc/${dashboardPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return Number(fields[11]) + Number(fields[12]);
+	};
+	/** The dashboard's established connections (its side), from /proc/net/tcp. */
+	const established = () => {
+		const port = Number(new URL(stack.dashboardUrl).port)
+			.toString(16)
+			.toUpperCase()
+			.padStart(4, '0');
+		return fs
+			.readFileSync('/proc/net/tcp', 'utf8')
+			.split('\n')
+			.filter((line) => line.split(/\s+/)[2]?.endsWith(`:${port}`) && line.split(/\s+/)[4] === '01')
+			.length;
+	};
 	// 1. Latency.
 	const one = await subscribe();
 	// Let the dashboard's follower find the end of the log before the first record.
@@ -101,8 +122,9 @@ try {
 	}
 	await sleep(1000);
 	one.close();
+	const recordLatency = latency(one.latencies);
 	console.log(
-		`1. latency over ${one.latencies.length} records: p50 ${percentile(one.latencies, 50).toFixed(1)} ms, p95 ${percentile(one.latencies, 95).toFixed(1)} ms (target p95 < 200 ms)`
+		`1. latency over ${recordLatency.n} records: p50 ${recordLatency.p50.toFixed(1)} ms, p95 ${recordLatency.p95.toFixed(1)} ms (target p95 < 200 ms)`
 	);
 
 	// 2. Fan-out.
@@ -150,10 +172,30 @@ try {
 	while (established() > 0 && Date.now() - started < 90_000) await sleep(1000);
 	const held = established();
 	stuck.close();
+	const droppedAfter = held === 0 ? (Date.now() - started) / 1000 : null;
+	const rssAfter = rssMb();
 	console.log(
-		`3. a client that stops reading: ${held === 0 ? `dropped by the dashboard after ${((Date.now() - started) / 1000).toFixed(0)} s` : 'NOT dropped'}; RSS ${rssBefore.toFixed(0)} MB before, ${rssMb().toFixed(0)} MB after`
+		`3. a client that stops reading: ${droppedAfter !== null ? `dropped by the dashboard after ${droppedAfter.toFixed(0)} s` : 'NOT dropped'}; RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after`
 	);
-	console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}`);
-} finally {
-	await stack.close();
+	return {
+		latency_ms: recordLatency,
+		fan_out: {
+			clients: clients.length,
+			seconds,
+			records: expected,
+			clients_with_every_record_once: perfect,
+			peak_rss_mb: peakRss,
+			idle_cpu_percent: idleCpu
+		},
+		stalled_client: {
+			dropped_after_s: droppedAfter,
+			rss_before_mb: rssBefore,
+			rss_after_mb: rssAfter
+		}
+	};
+}
+
+if (isMain(import.meta.url)) {
+	await measureLive(Number(process.env.BENCH_SECONDS ?? 60));
+	console.log(`Machine: ${describeMachine()}`);
 }

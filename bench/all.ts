@@ -1,0 +1,191 @@
+/**
+ * Every benchmark in one run, at lab scale (issue #7): builds the dashboard if it is older than
+ * its sources, seeds a fresh embedded sync API with 50 sources, 1,000,000 items and 10,000
+ * errors, measures each page against the sync API calls behind it, 50 viewers at once, the
+ * folder scan and the live log stream; prints one table and writes bench/results.json.
+ *
+ *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for the durations
+ *                     of the viewers and of the live fan-out (30 s each here, 60 s standalone)
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack } from '../tests/e2e/stack';
+import { measureLive } from './live';
+import { labPages, measurePages, runs, type PageFigures } from './pages';
+import { measureScan } from './scan-folderbase';
+import { labScale, seedLab } from './seed-lab';
+import { describeMachine, machine, ms } from './stats';
+import { measureViewers } from './viewers';
+
+const root = path.resolve(import.meta.dirname, '..');
+const items = Number(process.env.BENCH_ITEMS ?? labScale.items);
+const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+const QUERY = 'run_31415';
+const targets = { p95_ms: 50, ratio: 1.5, js_gzip_kb: 60, overview_html_kb: 30 };
+
+function newestChange(target: string): number {
+	const stat = fs.statSync(target);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return Math.max(
+		...fs.readdirSync(target, { recursive: true }).map((name) => {
+			return fs.statSync(path.join(target, String(name))).mtimeMs;
+		})
+	);
+}
+
+/** `vite build`, unless build/ is newer than everything it is built from. */
+function buildIfNeeded() {
+	const built = path.join(root, 'build', 'handler.js');
+	const inputs = ['src', 'package.json', 'svelte.config.js', 'vite.config.ts'];
+	const newest = Math.max(...inputs.map((input) => newestChange(path.join(root, input))));
+	if (fs.existsSync(built) && fs.statSync(built).mtimeMs > newest) return;
+	console.log('Building the dashboard…');
+	execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+}
+
+const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
+
+/** The targets a page misses, in words; empty when it meets them all. */
+function misses(page: PageFigures): string[] {
+	const missed: string[] = [];
+	if (page.dashboard.p95 >= targets.p95_ms) missed.push(`p95 ≥ ${targets.p95_ms} ms`);
+	if (page.ratio >= targets.ratio) missed.push(`ratio ≥ ${targets.ratio}`);
+	if (kb(page.js_gzip_bytes) >= targets.js_gzip_kb) missed.push(`JS ≥ ${targets.js_gzip_kb} KB`);
+	if (page.page === '/' && kb(page.html_bytes) >= targets.overview_html_kb)
+		missed.push(`HTML ≥ ${targets.overview_html_kb} KB`);
+	return missed;
+}
+
+const started = performance.now();
+buildIfNeeded();
+
+console.log('Scanning 10,000 folder-base datasets…');
+const scan = await measureScan(10_000);
+
+const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
+console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-bench-lab-'));
+let pages: PageFigures[];
+let viewers: Awaited<ReturnType<typeof measureViewers>>;
+let seed: ReturnType<typeof seedLab>;
+try {
+	seed = seedLab(dataDir, size);
+	console.log(`Seeded in ${seed.seconds.toFixed(0)} s (${seed.databaseMb.toFixed(0)} MB)`);
+	const stack = await startStack({ QH_DATA_DIR: dataDir, QH_CYCLE_SECONDS: '3600' });
+	try {
+		console.log('Measuring the pages…');
+		const cases = await labPages(stack.syncApiUrl, { ...seed, query: QUERY });
+		pages = await measurePages(stack, cases);
+		console.log(`50 viewers for ${seconds} s…`);
+		viewers = await measureViewers(stack.dashboardUrl, { seconds });
+	} finally {
+		await stack.close();
+	}
+} finally {
+	fs.rmSync(dataDir, { recursive: true, force: true });
+}
+console.log(`Live log stream (fan-out for ${seconds} s)…`);
+const live = await measureLive(seconds);
+
+const rows: string[][] = pages.map((page) => [
+	`${page.name}: \`${page.page.replace(/cursor=[^&]+/, 'cursor=…')}\``,
+	`${ms(page.dashboard.p50)} / ${ms(page.dashboard.p95)}`,
+	`${ms(page.direct.p50)} / ${ms(page.direct.p95)}`,
+	page.ratio.toFixed(2),
+	`${kb(page.html_bytes)} (${kb(page.html_gzip_bytes)} gz)`,
+	String(kb(page.js_gzip_bytes)),
+	misses(page).join(', ') || 'all met'
+]);
+const none = '–';
+rows.push(
+	[
+		`${viewers.clients} viewers × ${viewers.seconds} s on \`/\` and \`/sources\` (${viewers.requests} requests, ${viewers.failures} failed)`,
+		`${ms(viewers.latency_ms.p50)} / ${ms(viewers.latency_ms.p95)}`,
+		none,
+		none,
+		none,
+		none,
+		viewers.failures === 0 ? 'no failures' : `${viewers.failures} failures`
+	],
+	[
+		`Live log: record written → event in the browser (${live.latency_ms.n} records)`,
+		`${ms(live.latency_ms.p50)} / ${ms(live.latency_ms.p95)}`,
+		none,
+		none,
+		none,
+		none,
+		live.latency_ms.p95 < 200 ? 'p95 < 200 ms met' : 'p95 ≥ 200 ms'
+	],
+	[
+		`Live log: ${live.fan_out.clients} clients × ${live.fan_out.seconds} s at 50 records/s: every record exactly once; peak RSS; idle CPU`,
+		`${live.fan_out.clients_with_every_record_once}/${live.fan_out.clients} clients; ${live.fan_out.peak_rss_mb.toFixed(0)} MB; ${live.fan_out.idle_cpu_percent.toFixed(1)} %`,
+		none,
+		none,
+		none,
+		none,
+		live.fan_out.peak_rss_mb < 150 ? 'RSS < 150 MB met' : 'RSS ≥ 150 MB'
+	],
+	[
+		'Live log: a client that stops reading is dropped after',
+		live.stalled_client.dropped_after_s === null
+			? 'NOT dropped'
+			: `${live.stalled_client.dropped_after_s.toFixed(0)} s`,
+		none,
+		none,
+		none,
+		none,
+		none
+	],
+	[
+		`Scan of ${scan.datasets} folder-base datasets: first / no-change rescan`,
+		`${scan.first_scan_s.toFixed(2)} s / ${scan.rescan_s.toFixed(2)} s`,
+		none,
+		none,
+		none,
+		none,
+		scan.first_scan_s < 10 && scan.rescan_s < 2 ? '< 10 s / < 2 s met' : 'missed'
+	]
+);
+const header = [
+	'Page or benchmark',
+	'Dashboard p50 / p95 ms',
+	'Sync API p50 / p95 ms',
+	'Ratio (p50)',
+	'HTML KB',
+	'JS KB gz',
+	'Targets'
+];
+const table = [header, header.map(() => '---'), ...rows]
+	.map((cells) => `| ${cells.join(' | ')} |`)
+	.join('\n');
+const totalSeconds = (performance.now() - started) / 1000;
+console.log(`\n${table}\n`);
+console.log(
+	`Lab: ${size.sources} sources, ${size.items} items (${size.bigSourceItems} in one), 5 % failed with ~20 KB sync records, ${size.errors} errors; seeded in ${seed.seconds.toFixed(0)} s. ${runs.requests} requests per figure after ${runs.warmUp} unmeasured. Viewers and live fan-out ran ${seconds} s each (60 s standalone).`
+);
+console.log(`Machine: ${describeMachine()}. Whole run: ${totalSeconds.toFixed(0)} s.`);
+
+fs.writeFileSync(
+	path.join(root, 'bench', 'results.json'),
+	`${JSON.stringify(
+		{
+			date: new Date().toISOString(),
+			machine: machine(),
+			run_seconds: Math.round(totalSeconds),
+			targets,
+			lab: { ...size, seed_seconds: seed.seconds, database_mb: seed.databaseMb, query: QUERY },
+			pages,
+			viewers,
+			live,
+			scan
+		},
+		null,
+		'\t'
+	)}\n`
+);
+console.log('Wrote bench/results.json');
