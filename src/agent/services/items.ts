@@ -1,4 +1,4 @@
-import type { Item, ItemDetail, SyncFile, SyncRecordEntry } from '../../lib/contract';
+import type { Item } from '../../lib/contract';
 import { ApiError } from '../api/errors';
 import type { Db } from '../db/database';
 import { now } from '../db/database';
@@ -122,18 +122,17 @@ export function getItemRow(db: Db, sourceId: number, itemId: number): ItemRow {
 	return row;
 }
 
-export function getItemDetail(db: Db, sourceId: number, itemId: number): ItemDetail {
+/**
+ * An item with its sync record, as the JSON text of an `ItemDetail`. The record is stored as
+ * JSON and goes out as stored: a record of hundreds of KB is not parsed to be serialized again.
+ */
+export function itemDetailJson(db: Db, sourceId: number, itemId: number): string {
 	const item = toItem(getItemRow(db, sourceId, itemId));
 	const record = db
 		.prepare('SELECT logs, files FROM sync_records WHERE item_id = ?')
 		.get(itemId) as { logs: string; files: string } | undefined;
-	return {
-		...item,
-		sync_record: {
-			logs: record ? (JSON.parse(record.logs) as SyncRecordEntry[]) : [],
-			files: record ? (JSON.parse(record.files) as SyncFile[]) : []
-		}
-	};
+	const syncRecord = `{"logs":${record?.logs ?? '[]'},"files":${record?.files ?? '[]'}}`;
+	return `${JSON.stringify(item).slice(0, -1)},"sync_record":${syncRecord}}`;
 }
 
 /** Puts the item first in its source's queue, and due now. */

@@ -1,3 +1,5 @@
+import type { TypedResponse } from 'hono';
+import type { ItemDetail } from '../../../../lib/contract';
 import * as items from '../../../services/items';
 import { fileReport } from '../../../services/reports';
 import { getSourceRow } from '../../../services/sources';
@@ -17,7 +19,13 @@ export const search: AppRouteHandler<typeof routes.search> = (c) => {
 
 export const get: AppRouteHandler<typeof routes.get> = (c) => {
 	const { id, item_id } = c.req.valid('param');
-	return c.json(items.getItemDetail(c.var.deps.db, id, item_id), 200);
+	const json = items.itemDetailJson(c.var.deps.db, id, item_id);
+	// The text is an ItemDetail written as JSON already (see itemDetailJson).
+	return c.body(json, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
+		ItemDetail,
+		200,
+		'json'
+	>;
 };
 
 export const prioritize: AppRouteHandler<typeof routes.prioritize> = (c) => {
