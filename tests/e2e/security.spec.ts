@@ -3,63 +3,10 @@
  * answer it must get. Every stack here has a fault proxy where the sync API should be, which
  * records every request that reaches it.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { hashPassword } from '../../src/lib/server/password';
 import type { Fault } from './fault-proxy';
 import { expect, test } from './fixtures';
+import { send, type Answer, type RawRequest } from './raw-request';
 import type { Stack } from './stack';
-
-interface RawRequest {
-	method?: string;
-	/** Sent as is: not normalised, not encoded. */
-	path: string;
-	/** `host` defaults to the dashboard's, `origin` (on POST) to the dashboard's origin. */
-	headers?: Record<string, string | undefined>;
-	body?: string | Buffer;
-}
-
-interface Answer {
-	status: number;
-	headers: http.IncomingHttpHeaders;
-	body: string;
-}
-
-/** A request as an attacker or a broken client sends it: any Host, Origin and path. */
-function send(stack: Stack, request: RawRequest): Promise<Answer> {
-	const url = new URL(stack.dashboardUrl);
-	const method = request.method ?? 'GET';
-	const headers: Record<string, string> = { host: url.host, accept: 'text/html' };
-	if (method === 'POST') headers.origin = url.origin;
-	for (const [name, value] of Object.entries(request.headers ?? {})) {
-		if (value === undefined) delete headers[name];
-		else headers[name] = value;
-	}
-	return new Promise((resolve, reject) => {
-		const outgoing = http.request(
-			{ host: url.hostname, port: url.port, method, path: request.path, headers },
-			(response) => {
-				let body = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk: string) => {
-					body += chunk;
-					// A stream never ends: its first event is enough.
-					if (response.headers['content-type']?.startsWith('text/event-stream')) {
-						response.destroy();
-						resolve({ status: response.statusCode!, headers: response.headers, body });
-					}
-				});
-				response.on('end', () =>
-					resolve({ status: response.statusCode!, headers: response.headers, body })
-				);
-			}
-		);
-		outgoing.on('error', reject);
-		outgoing.end(request.body);
-	});
-}
 
 const form = 'application/x-www-form-urlencoded';
 const evil = 'http://evil.example';

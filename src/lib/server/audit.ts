@@ -13,7 +13,7 @@ export const AuditEntry = z.object({
 	action: z.string(),
 	/** What it acted on: the ids in the URL and form. */
 	target: z.string(),
-	/** `success`, `redirect`, `failure 409`, `error 503`, `denied 403`, … */
+	/** `success`, `failure 409` (the person can fix it), `error 503`, `denied 403`. */
 	result: z.string()
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -46,7 +46,10 @@ export async function targetOf(request: Request, params: Record<string, string>)
 	return parts.join(' ') || '-';
 }
 
-/** How a mutating request ended, from SvelteKit's answer (plain, or JSON for `use:enhance`). */
+/**
+ * How a mutating request ended, from SvelteKit's answer (plain, or JSON for `use:enhance`): an
+ * action's redirect is how a create, delete or sign-in succeeds.
+ */
 export async function outcomeOf(request: Request, response: Response): Promise<string> {
 	const status = response.status;
 	if (
@@ -57,11 +60,9 @@ export async function outcomeOf(request: Request, response: Response): Promise<s
 			.clone()
 			.json()
 			.catch(() => null);
-		if (body?.type === 'success') return 'success';
-		if (body?.type === 'redirect') return 'redirect';
+		if (body?.type === 'success' || body?.type === 'redirect') return 'success';
 		if (body?.type === 'failure') return `failure ${body.status}`;
 	}
-	if (status < 300) return 'success';
-	if (status < 400) return 'redirect';
+	if (status < 400) return 'success';
 	return status < 500 ? `failure ${status}` : `error ${status}`;
 }

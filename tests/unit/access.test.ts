@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { auditTrail } from '$lib/server/audit';
+import { hashPassword, isPasswordHash, verifyPassword } from '$lib/server/password';
+import { failureLimiter } from '$lib/server/rate-limit';
+import { formActionOf, isPlainPath } from '$lib/server/request-checks';
+import { loadSessionSecret, sessionSigner } from '$lib/server/session';
+import { localPath } from '$lib/server/next-url';
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qh-access-'));
+
+describe('operator passwords', () => {
+	it('verifies the password it hashed, and nothing else', async () => {
+		const hash = await hashPassword('correct horse battery staple');
+		expect(isPasswordHash(hash)).toBe(true);
+		expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+		expect(await verifyPassword('correct horse battery stapl', hash)).toBe(false);
+		expect(await verifyPassword('anything', 'plain-text')).toBe(false);
+		expect(await hashPassword('same')).not.toBe(await hashPassword('same'));
+	});
+});
+
+describe('session cookies', () => {
+	const signer = (passwordHash = 'hash-a') =>
+		sessionSigner({ secret: 'x'.repeat(32), passwordHash, hours: 1 });
+
+	it('accept their own signature until they expire or are revoked', () => {
+		const sessions = signer();
+		const now = Date.now();
+		const { cookie, session } = sessions.create(now);
+		expect(sessions.verify(cookie, now)).toEqual(session);
+		expect(sessions.verify(cookie, now + 3600_001)).toBeNull();
+		sessions.revoke(session, now);
+		expect(sessions.verify(cookie, now)).toBeNull();
+	});
+
+	it('refuse forged, altered and foreign cookies', () => {
+		const { cookie } = signer().create();
+		const [payload, signature] = cookie.split('.') as [string, string];
+		const forged = Buffer.from(JSON.stringify({ id: 'x', expires: Date.now() + 1e9 })).toString(
+			'base64url'
+		);
+		for (const bad of [
+			`${forged}.${signature}`,
+			`${payload}.`,
+			payload,
+			`${cookie}.x`,
+			'',
+			undefined
+		])
+			expect(signer().verify(bad)).toBeNull();
+		// A new operator password signs everybody out.
+		expect(signer('hash-b').verify(cookie)).toBeNull();
+	});
+
+	it('keep a generated secret in the data directory, readable by its owner only', () => {
+		const dataDir = tempDir();
+		const secret = loadSessionSecret({ dataDir });
+		expect(secret.length).toBeGreaterThanOrEqual(32);
+		expect(loadSessionSecret({ dataDir })).toBe(secret);
+		expect(fs.statSync(path.join(dataDir, 'session-secret')).mode & 0o077).toBe(0);
+		expect(loadSessionSecret({ dataDir, secret: 'from the environment' })).toBe(
+			'from the environment'
+		);
+	});
+});
+
+describe('sign-in rate limit', () => {
+	it('allows five failures per window and address, then says how long to wait', () => {
+		const limiter = failureLimiter({ limit: 5, windowMs: 60_000 });
+		const start = 1_000_000;
+		for (let i = 0; i < 5; i++) {
+			expect(limiter.retryAfter('a', start + i)).toBe(0);
+			limiter.fail('a', start + i);
+		}
+		expect(limiter.retryAfter('a', start + 10)).toBe(60);
+		expect(limiter.retryAfter('b', start + 10)).toBe(0);
+		expect(limiter.retryAfter('a', start + 60_001)).toBe(0);
+		limiter.fail('c', start);
+		limiter.reset('c');
+		expect(limiter.retryAfter('c', start)).toBe(0);
+	});
+});
+
+describe('request checks', () => {
+	it.each([
+		['/', true],
+		['/sources/3/items/7', true],
+		['/sources/', true],
+		['/backends/etiket_sync_agent_folderbase', true],
+		['/sources/..%2F..%2Fagent', false],
+		['//evil.example', false],
+		['/sources//evil', false],
+		['/sources/%5Cevil', false],
+		['/sources/%2E%2E', false],
+		['/sources/%E0%A4%A', false]
+	])('%s is a plain path: %s', (pathname, plain) => {
+		expect(isPlainPath(pathname)).toBe(plain);
+	});
+
+	it('finds the form action a URL names', () => {
+		expect(formActionOf(new URL('http://x/?/stopAgent'))).toBe('/stopAgent');
+		expect(formActionOf(new URL('http://x/sources?status=stopped&/startSource'))).toBe(
+			'/startSource'
+		);
+		expect(formActionOf(new URL('http://x/sources?status=stopped'))).toBeUndefined();
+	});
+
+	it.each([
+		['/sources?x=1', '/sources?x=1'],
+		['//evil.example', '/'],
+		['/\\evil.example', '/'],
+		['https://evil.example', '/'],
+		[null, '/']
+	])('sign-in sends %s back to %s', (next, target) => {
+		expect(localPath(next)).toBe(target);
+	});
+});
+
+describe('audit trail', () => {
+	it('lists the latest entries first, skipping a line cut by a crash', () => {
+		const trail = auditTrail(tempDir());
+		const entry = (n: number) => ({
+			time: new Date(n).toISOString(),
+			role: 'operator' as const,
+			session: 'local',
+			client: '127.0.0.1',
+			action: `/ ?/action${n}`,
+			target: '-',
+			result: 'success'
+		});
+		for (let n = 1; n <= 3; n++) trail.record(entry(n));
+		fs.appendFileSync(trail.file, '{"time": "cut');
+		expect(trail.latest(2).map((e) => e.action)).toEqual(['/ ?/action3', '/ ?/action2']);
+	});
+});
