@@ -81,7 +81,12 @@ async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['reso
 	const allowed = role === 'operator' || OPEN_TO_VIEWERS.has(url.pathname);
 	const response = allowed ? await resolve(event) : operatorsOnly(event);
 	const result = allowed ? await outcomeOf(request, response) : 'denied 403';
-	audit.record({ time: new Date().toISOString(), ...entry, result });
+	try {
+		audit.record({ time: new Date().toISOString(), ...entry, result });
+	} catch (failure) {
+		// The action has happened; a full disk must not turn its answer into an error.
+		console.error('Could not write the audit trail:', failure);
+	}
 	return response;
 }
 
