@@ -194,7 +194,9 @@ describe('substring search through the trigram index', () => {
 		before.close();
 
 		const db = openDatabase(file);
-		onTestFinished(() => db.close());
+		onTestFinished(() => {
+			db.close();
+		});
 		const found = listItems(db, 1, { query: 'élan', order_by: 'id', order: 'asc', limit: 50 });
 		expect(found.items.map((item) => item.data_identifier)).toEqual([
 			'Metingen/Élan/scan 1',
