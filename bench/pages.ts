@@ -4,7 +4,8 @@
  * sequential requests after a warm-up; and what the page sends: HTML, and the JavaScript it
  * references, gzipped.
  */
-import { gzipSync } from 'node:zlib';
+import http from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { latency, type Latency } from './stats';
 
 export interface PageCase {
@@ -22,7 +23,8 @@ export interface PageFigures {
 	direct: Latency;
 	ratio: number;
 	html_bytes: number;
-	html_gzip_bytes: number;
+	/** As sent: the dashboard gzips pages. */
+	html_sent_bytes: number;
 	js_gzip_bytes: number;
 }
 
@@ -125,19 +127,32 @@ function scriptUrls(html: string): string[] {
 	return [...new Set(patterns.flatMap((pattern) => [...html.matchAll(pattern)].map((m) => m[1]!)))];
 }
 
+/** A page as a browser gets it (gzip accepted): the bytes on the wire, and the HTML. */
+function fetchSent(url: URL): Promise<{ sent: number; html: string }> {
+	return new Promise((resolve, reject) => {
+		http
+			.get(url, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => {
+					const body = Buffer.concat(chunks);
+					const gzipped = response.headers['content-encoding'] === 'gzip';
+					resolve({ sent: body.length, html: (gzipped ? gunzipSync(body) : body).toString() });
+				});
+			})
+			.on('error', reject);
+	});
+}
+
 async function pageSizes(dashboardUrl: string, page: string) {
 	const url = new URL(page, dashboardUrl);
-	const html = await (await fetch(url)).text();
+	const { sent, html } = await fetchSent(url);
 	let js = 0;
 	for (const script of scriptUrls(html)) {
 		const body = await (await fetch(new URL(script, url))).arrayBuffer();
 		js += gzipSync(Buffer.from(body)).length;
 	}
-	return {
-		html_bytes: Buffer.byteLength(html),
-		html_gzip_bytes: gzipSync(html).length,
-		js_gzip_bytes: js
-	};
+	return { html_bytes: Buffer.byteLength(html), html_sent_bytes: sent, js_gzip_bytes: js };
 }
 
 /** Requests per figure: unmeasured first, then measured. */

@@ -1,26 +1,16 @@
 import { agentActions } from '$lib/server/actions';
 import { syncApi } from '$lib/server/api';
-import { backendCatalog, withoutSecrets } from '$lib/server/catalog';
 import { pageError } from '$lib/server/errors';
+import { sourceRow } from '$lib/source-row';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
-	const [agent, sources, counts, backends] = await Promise.all([
+	const [agent, sources, counts] = await Promise.all([
 		syncApi.getAgentStatus(),
 		syncApi.listSources(),
-		syncApi.getErrorCounts(),
-		backendCatalog()
+		syncApi.getErrorCounts()
 	]).catch(pageError);
-	return {
-		agent,
-		sources: sources.map((s) =>
-			withoutSecrets(
-				s,
-				backends.find((b) => b.identifier === s.backend_identifier)
-			)
-		),
-		counts
-	};
+	return { agent, sources: sources.map(sourceRow), counts };
 };
 
 export const actions: Actions = agentActions;

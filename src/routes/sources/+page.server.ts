@@ -1,8 +1,9 @@
 import { SourceStatus } from '$lib/contract';
 import { sourceRunActions } from '$lib/server/actions';
 import { syncApi } from '$lib/server/api';
-import { backendCatalog, withoutSecrets } from '$lib/server/catalog';
+import { backendCatalog } from '$lib/server/catalog';
 import { pageError } from '$lib/server/errors';
+import { sourceRow } from '$lib/source-row';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -14,12 +15,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi.getErrorCounts()
 	]).catch(pageError);
 	return {
-		sources: sources.map((s) =>
-			withoutSecrets(
-				s,
-				backends.find((b) => b.identifier === s.backend_identifier)
-			)
-		),
+		sources: sources.map(sourceRow),
 		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
 		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
 		filters: { status: status ?? '', backend: backend ?? '' }

@@ -1,6 +1,6 @@
 import type { LogService } from '$lib/contract';
 import { syncApi } from '../api';
-import { backendCatalog, withoutSecrets } from '../catalog';
+import { sourceRow } from '$lib/source-row';
 import { LogHub } from './log-hub';
 import { StatusHub } from './status-hub';
 
@@ -12,20 +12,10 @@ export const logHubs: Record<LogService, LogHub> = {
 
 /** The dashboard process's one poller of the agent and source status. */
 export const statusHub = new StatusHub(async () => {
-	const [agent, sources, counts, backends] = await Promise.all([
+	const [agent, sources, counts] = await Promise.all([
 		syncApi.getAgentStatus(),
 		syncApi.listSources(),
-		syncApi.getErrorCounts(),
-		backendCatalog()
+		syncApi.getErrorCounts()
 	]);
-	return {
-		agent,
-		sources: sources.map((s) =>
-			withoutSecrets(
-				s,
-				backends.find((b) => b.identifier === s.backend_identifier)
-			)
-		),
-		counts
-	};
+	return { agent, sources: sources.map(sourceRow), counts };
 }, 1000);

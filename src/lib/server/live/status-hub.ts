@@ -1,9 +1,10 @@
-import type { AgentStatus, ErrorCounts, Source } from '$lib/contract';
+import type { AgentStatus, ErrorCounts } from '$lib/contract';
+import type { SourceRow } from '$lib/source-row';
 
-/** What the live pages show: the agent, every source (without secrets), the error counts. */
+/** What the live pages show: the agent, every source (as a row: no settings), the error counts. */
 export interface StatusSnapshot {
 	agent: AgentStatus;
-	sources: Source[];
+	sources: SourceRow[];
 	counts: ErrorCounts;
 }
 

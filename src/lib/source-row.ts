@@ -1,0 +1,30 @@
+import type { Source } from '$lib/contract';
+
+/**
+ * What source lists and the live status show of a source: no settings, so no secret either,
+ * and a fiftieth of the bytes on a lab's overview.
+ */
+export type SourceRow = Pick<
+	Source,
+	| 'id'
+	| 'name'
+	| 'backend_identifier'
+	| 'status'
+	| 'items_total'
+	| 'items_synced'
+	| 'items_failed'
+	| 'last_update'
+>;
+
+export function sourceRow(source: Source): SourceRow {
+	return {
+		id: source.id,
+		name: source.name,
+		backend_identifier: source.backend_identifier,
+		status: source.status,
+		items_total: source.items_total,
+		items_synced: source.items_synced,
+		items_failed: source.items_failed,
+		last_update: source.last_update
+	};
+}
