@@ -4,8 +4,8 @@
  * errors, measures each page against the sync API calls behind it, 50 viewers at once, the
  * folder scan and the live log stream; prints one table and writes bench/results.json.
  *
- *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for the durations
- *                     of the viewers and of the live fan-out (30 s each here, 60 s standalone)
+ *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
+ *                     of the viewers and of the live fan-out (60 s each by default)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +21,7 @@ import { measureViewers } from './viewers';
 
 const root = path.resolve(import.meta.dirname, '..');
 const items = Number(process.env.BENCH_ITEMS ?? labScale.items);
-const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const QUERY = 'run_31415';
 const targets = { p95_ms: 50, ratio: 1.5, js_gzip_kb: 60, overview_html_kb: 30 };
 
@@ -166,7 +166,7 @@ const table = [header, header.map(() => '---'), ...rows]
 const totalSeconds = (performance.now() - started) / 1000;
 console.log(`\n${table}\n`);
 console.log(
-	`Lab: ${size.sources} sources, ${size.items} items (${size.bigSourceItems} in one), 5 % failed with ~20 KB sync records, ${size.errors} errors; seeded in ${seed.seconds.toFixed(0)} s. ${runs.requests} requests per figure after ${runs.warmUp} unmeasured. Viewers and live fan-out ran ${seconds} s each (60 s standalone).`
+	`Lab: ${size.sources} sources, ${size.items} items (${size.bigSourceItems} in one), 5 % failed with ~20 KB sync records, ${size.errors} errors; seeded in ${seed.seconds.toFixed(0)} s. ${runs.requests} requests per figure after ${runs.warmUp} unmeasured. Viewers and live fan-out ran ${seconds} s each.`
 );
 console.log(`Machine: ${describeMachine()}. Whole run: ${totalSeconds.toFixed(0)} s.`);
 
