@@ -1,7 +1,7 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { isLoopback } from './hosts';
 import { failureLimiter } from './rate-limit';
-import { loadSessionSecret, sessionSigner, type Session, type SessionSigner } from './session';
+import { loadSessionSecret, sessionSigner, type Session } from './session';
 import type { DashboardSettings } from './settings';
 
 /**
@@ -26,7 +26,7 @@ export const SESSION_COOKIE = 'qh_operator';
 export function accessPolicy(settings: DashboardSettings) {
 	const hash = settings.operatorPasswordHash;
 	const mode: AccessMode = hash ? 'password' : isLoopback(settings.bind) ? 'local' : 'read-only';
-	const signer: SessionSigner | null = hash
+	const signer = hash
 		? sessionSigner({
 				secret: loadSessionSecret({ secret: settings.sessionSecret, dataDir: settings.dataDir }),
 				passwordHash: hash,
@@ -50,8 +50,6 @@ export function accessPolicy(settings: DashboardSettings) {
 		}
 	};
 }
-
-export type AccessPolicy = ReturnType<typeof accessPolicy>;
 
 /**
  * For pages that only serve an action (create, edit): a viewer is sent to sign in, or told

@@ -73,5 +73,3 @@ export function sessionSigner(options: { secret: string; passwordHash: string; h
 		}
 	};
 }
-
-export type SessionSigner = ReturnType<typeof sessionSigner>;
