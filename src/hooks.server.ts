@@ -23,6 +23,8 @@ const SECURITY_HEADERS = {
 /** Where a viewer may post: signing in (and out). */
 const OPEN_TO_VIEWERS = new Set(['/signin']);
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 function plain(status: number, message: string, headers: Record<string, string> = {}) {
 	return new Response(message, {
 		status,
@@ -30,20 +32,52 @@ function plain(status: number, message: string, headers: Record<string, string> 
 	});
 }
 
+/** A short page for answers that never reach a route: a heading, a sentence, one link. */
+function shortPage(
+	status: number,
+	page: { title: string; text: string; href: string; link: string },
+	headers: Record<string, string> = {}
+) {
+	const html = `<!doctype html><html lang="en"><title>${page.title}</title><h1>${page.title}</h1><p>${page.text}</p><p><a href="${escapeHtml(page.href)}">${page.link}</a></p></html>`;
+	return new Response(html, {
+		status,
+		headers: { 'content-type': 'text/html; charset=utf-8', ...headers }
+	});
+}
+
 /** Refuses a viewer's action: the error page for `use:enhance`, a short page without JavaScript. */
 function operatorsOnly(event: RequestEvent): Response {
-	const message = 'Only operators can do this. Sign in as an operator first.';
+	const text = 'Only operators can do this. Sign in as an operator first.';
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
-		return Response.json({ type: 'error', error: { message } }, { status: 403 });
+		return Response.json({ type: 'error', error: { message: text } }, { status: 403 });
 	}
 	const back = event.url.pathname;
-	const link =
+	return shortPage(
+		403,
 		access.mode === 'password'
-			? `<a href="/signin?next=${encodeURIComponent(back)}">Sign in</a>`
-			: `<a href="${back}">Back</a>`;
-	return new Response(
-		`<!doctype html><html lang="en"><title>Operators only</title><h1>Operators only</h1><p>${message}</p><p>${link}</p></html>`,
-		{ status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } }
+			? {
+					title: 'Operators only',
+					text,
+					href: `/signin?next=${encodeURIComponent(back)}`,
+					link: 'Sign in'
+				}
+			: { title: 'Operators only', text, href: back, link: 'Back' }
+	);
+}
+
+/** A GET of a form action's address: 405, with a link to the page itself. */
+function actionByGet(url: URL, action: string): Response {
+	const page = new URL(url);
+	page.searchParams.delete(action);
+	return shortPage(
+		405,
+		{
+			title: 'Only a form can do this',
+			text: "This address runs a form action, which only a form's POST may do; opening it does nothing.",
+			href: page.pathname + page.search,
+			link: 'Open the page'
+		},
+		{ allow: 'POST' }
 	);
 }
 
@@ -55,8 +89,11 @@ async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['reso
 	}
 	if (!isPlainPath(url.pathname)) return plain(400, 'Bad path.');
 	const unsafe = UNSAFE_METHODS.has(request.method);
-	if (!unsafe && formActionOf(url) !== undefined) {
-		return plain(405, 'Form actions only run on POST.', { allow: 'POST' });
+	// A page's data may be reloaded at the address a form without JavaScript posted to
+	// (`/sources/3?/report`); only a document or other request by GET is refused.
+	const action = formActionOf(url);
+	if (!unsafe && action !== undefined && !event.isDataRequest) {
+		return actionByGet(url, action);
 	}
 	event.locals.access = access.accessOf(event.cookies);
 	if (!unsafe) return resolve(event);

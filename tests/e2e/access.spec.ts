@@ -193,6 +193,23 @@ test.describe('on the lab network without an operator password', () => {
 	});
 });
 
+test.describe('behind a reverse proxy (loopback bind, ORIGIN of another host), no password', () => {
+	test.use({
+		stackOptions: { faultProxy: true, dashboardEnv: { ORIGIN: 'https://sync.lab.example' } }
+	});
+
+	test('the proxied name is answered, and nobody is an operator', async ({ stack }) => {
+		const proxied = { host: 'sync.lab.example', origin: 'https://sync.lab.example' };
+		expect((await send(stack, { path: '/', headers: { host: proxied.host } })).status).toBe(200);
+		const answer = await send(stack, {
+			...stopAgent,
+			headers: { ...stopAgent.headers, ...proxied }
+		});
+		expect(answer.status).toBe(403);
+		expect(upstreamPosts(stack)).toEqual([]);
+	});
+});
+
 test('a secret in a source config never leaves the dashboard server', async ({ stack, page }) => {
 	const sentinel = 'SENTINEL-d41d8cd98f00b204';
 	// A Core Tools source as an agent that has the backend installed would store it.

@@ -323,3 +323,32 @@ test.describe('sync API faults', () => {
 		});
 	}
 });
+
+test('at the address a form without JavaScript posted to, the page keeps working; a GET of it runs nothing', async ({
+	page,
+	stack
+}) => {
+	await page.goto('/agent');
+	await page
+		.getByLabel('Report a problem with the agent to qHarbor support')
+		.fill('The agent stops every night');
+	// As a click before the page's JavaScript has loaded: the browser posts the form itself.
+	await page
+		.locator('form', { has: page.getByRole('button', { name: 'Send report' }) })
+		.evaluate((form: HTMLFormElement) => form.submit());
+	await expect(page).toHaveURL(/\/agent\?\/report$/);
+	await expect(page.getByRole('status')).toContainText('stored in the outbox');
+
+	// Hydrated there, an action reloads the page's data at that address.
+	await page.getByRole('button', { name: 'Stop agent' }).click();
+	await expect(page.getByRole('status')).toHaveText('Agent stopped');
+	await expect(page.getByRole('button', { name: 'Start agent' })).toBeVisible();
+
+	const opened = await page.goto('/agent?/startAgent');
+	expect(opened?.status()).toBe(405);
+	await page.getByRole('link', { name: 'Open the page' }).click();
+	await expect(page).toHaveURL('/agent');
+	await expect(page.getByRole('button', { name: 'Start agent' })).toBeVisible();
+	const agent = await (await fetch(`${stack.syncApiUrl}/api/v1/agent/status`)).json();
+	expect(agent.agent_service).toBe('stopped');
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostAllowList } from '$lib/server/hosts';
+import { hostAllowList, isShared } from '$lib/server/hosts';
 
 describe('the Host allow-list', () => {
 	const local = hostAllowList({ bind: '127.0.0.1' });
@@ -31,4 +31,21 @@ describe('the Host allow-list', () => {
 		'refuses %s on a LAN bind',
 		(host) => expect(lan(host)).toBe(false)
 	);
+
+	it('answers the public name behind a reverse proxy on a loopback bind', () => {
+		const proxied = hostAllowList({ bind: '127.0.0.1', origin: 'https://sync.lab.example' });
+		expect(proxied('sync.lab.example')).toBe(true);
+		expect(proxied('evil.example')).toBe(false);
+	});
+});
+
+describe('sharing', () => {
+	it.each([
+		[{ bind: '127.0.0.1' }, false],
+		[{ bind: '127.0.0.1', origin: 'http://localhost:3000' }, false],
+		[{ bind: '::1' }, false],
+		[{ bind: '0.0.0.0' }, true],
+		[{ bind: '192.168.1.20' }, true],
+		[{ bind: '127.0.0.1', origin: 'https://sync.lab.example' }, true]
+	])('%o is shared: %s', (exposure, shared) => expect(isShared(exposure)).toBe(shared));
 });

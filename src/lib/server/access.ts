@@ -1,15 +1,16 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
-import { isLoopback } from './hosts';
+import { isShared } from './hosts';
 import { failureLimiter } from './rate-limit';
 import { loadSessionSecret, sessionSigner, type Session } from './session';
 import type { DashboardSettings } from './settings';
 
 /**
  * Who may act:
- * - `local`: bound to loopback with no operator password: whoever reaches it is at this
- *   computer, an operator.
+ * - `local`: reached from this computer only (loopback bind, no other `ORIGIN`) and no operator
+ *   password: whoever uses it is at this computer, an operator.
  * - `password`: operators sign in with the password whose hash is configured; others view.
- * - `read-only`: on the network with no operator password: everybody views.
+ * - `read-only`: shared (a LAN bind, or a proxy's `ORIGIN`) with no operator password:
+ *   everybody views.
  */
 export type AccessMode = 'local' | 'password' | 'read-only';
 export type Role = 'operator' | 'viewer';
@@ -25,7 +26,7 @@ export const SESSION_COOKIE = 'qh_operator';
 
 export function accessPolicy(settings: DashboardSettings) {
 	const hash = settings.operatorPasswordHash;
-	const mode: AccessMode = hash ? 'password' : isLoopback(settings.bind) ? 'local' : 'read-only';
+	const mode: AccessMode = hash ? 'password' : isShared(settings) ? 'read-only' : 'local';
 	const signer = hash
 		? sessionSigner({
 				secret: loadSessionSecret({ secret: settings.sessionSecret, dataDir: settings.dataDir }),

@@ -16,15 +16,32 @@ export function hostnameOf(host: string): string {
 	return trimmed.replace(/:\d+$/, '');
 }
 
+/** Where the dashboard is bound (`HOST`) and the address people use for it (`ORIGIN`). */
+interface Exposure {
+	bind: string;
+	origin?: string;
+}
+
+function originHostname(origin: string): string {
+	return new URL(origin).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
 /**
- * Which `Host` headers the dashboard answers: loopback always; on a LAN bind also the host of
+ * Whether people reach the dashboard from other computers: it is bound beyond loopback, or
+ * `ORIGIN` names another host (a reverse proxy in front of a loopback bind).
+ */
+export function isShared({ bind, origin }: Exposure): boolean {
+	return !isLoopback(bind) || (origin !== undefined && !isLoopback(originHostname(origin)));
+}
+
+/**
+ * Which `Host` headers the dashboard answers: loopback always; when shared also the host of
  * ORIGIN and DASHBOARD_ALLOWED_HOSTS. Anything else is DNS rebinding or a misdirected request.
  */
-export function hostAllowList(options: { bind: string; origin?: string; allowed?: string }) {
+export function hostAllowList(options: Exposure & { allowed?: string }) {
 	const extra = new Set<string>();
-	if (!isLoopback(options.bind)) {
-		if (options.origin)
-			extra.add(new URL(options.origin).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+	if (isShared(options)) {
+		if (options.origin) extra.add(originHostname(options.origin));
 		for (const host of (options.allowed ?? '').split(','))
 			if (host.trim()) extra.add(hostnameOf(host));
 	}
