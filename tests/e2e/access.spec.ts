@@ -255,7 +255,12 @@ test('a secret in a source config never leaves the dashboard server', async ({ s
 		method: 'POST',
 		path: `/sources/${id}/edit?/save`,
 		headers: { 'content-type': form },
-		body: new URLSearchParams({ name: '', dbname: 'lab', user: 'qh', password: '' }).toString()
+		body: new URLSearchParams({
+			name: '',
+			'config.dbname': 'lab',
+			'config.user': 'qh',
+			'config.password': ''
+		}).toString()
 	});
 	answers.push(rejected.body);
 	// And the browser's view of the edit form.
