@@ -27,26 +27,33 @@ export const SESSION_COOKIE = 'qh_operator';
 export function accessPolicy(settings: DashboardSettings) {
 	const hash = settings.operatorPasswordHash;
 	const mode: AccessMode = hash ? 'password' : isShared(settings) ? 'read-only' : 'local';
-	const signer = hash
-		? sessionSigner({
-				secret: loadSessionSecret({ secret: settings.sessionSecret, dataDir: settings.dataDir }),
-				passwordHash: hash,
-				hours: settings.sessionHours
-			})
-		: null;
+	let signer: ReturnType<typeof sessionSigner> | null | undefined;
+	// Built at first use, not at import: SvelteKit's build imports this module too, and must
+	// not generate a session secret in the data directory.
+	const signerOf = () =>
+		(signer ??= hash
+			? sessionSigner({
+					secret: loadSessionSecret({ secret: settings.sessionSecret, dataDir: settings.dataDir }),
+					passwordHash: hash,
+					hours: settings.sessionHours
+				})
+			: null);
 	// A guessed password costs an attacker 5 tries per quarter hour and address.
 	const signInFailures = failureLimiter({ limit: 5, windowMs: 15 * 60_000 });
 
 	return {
 		mode,
 		passwordHash: hash,
-		signer,
+		/** Signs and checks operator sessions; null without an operator password. */
+		get signer() {
+			return signerOf();
+		},
 		signInFailures,
 		/** Cookies over plain HTTP on a LAN cannot be `Secure`; behind HTTPS they are. */
 		secureCookies: settings.origin?.startsWith('https:') ?? false,
 		accessOf(cookies: Cookies): Access {
 			if (mode === 'local') return { mode, role: 'operator', session: null };
-			const session = signer?.verify(cookies.get(SESSION_COOKIE)) ?? null;
+			const session = signerOf()?.verify(cookies.get(SESSION_COOKIE)) ?? null;
 			return { mode, role: session ? 'operator' : 'viewer', session };
 		}
 	};

@@ -28,11 +28,15 @@ const TAIL_BYTES = 1024 * 1024;
  */
 export function auditTrail(dataDir: string) {
 	const file = path.join(dataDir, 'audit.log');
+	let dirMade = false;
 
 	return {
 		file,
 		record(entry: AuditEntry) {
-			fs.mkdirSync(dataDir, { recursive: true });
+			if (!dirMade) {
+				fs.mkdirSync(dataDir, { recursive: true });
+				dirMade = true;
+			}
 			try {
 				if (fs.statSync(file).size >= ROTATE_BYTES) fs.renameSync(file, `${file}.1`);
 			} catch {
