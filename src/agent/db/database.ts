@@ -31,6 +31,16 @@ function migrate(db: Db): void {
 	}
 }
 
+/**
+ * Runs `fn` in a transaction that takes the write lock before its first read (`BEGIN
+ * IMMEDIATE`). The other process cannot commit between what `fn` reads and what it writes,
+ * and SQLite never has to upgrade a read to a write, which fails at once (`database is
+ * locked`) when the other process wrote meanwhile. Every read-then-write goes through here.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+	return db.transaction(fn).immediate();
+}
+
 export function now(): string {
 	return new Date().toISOString();
 }

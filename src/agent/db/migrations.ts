@@ -153,5 +153,10 @@ export const migrations: string[] = [
 		INSERT INTO items_search (items_search, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key);
 	END;
 	INSERT INTO items_search (items_search) VALUES ('rebuild');
+	`,
+	`
+	-- How many times the item was reset: an outcome of a sync that began before a reset is
+	-- not saved over it (the reset asked for a new sync).
+	ALTER TABLE items ADD COLUMN resets INTEGER NOT NULL DEFAULT 0;
 	`
 ];

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import type { SyncFile } from '../../lib/contract';
 import { findBackend } from '../backends/catalog';
 import type { BackendDefinition, BackendImplementation, ConfigData } from '../backends/types';
-import { now } from '../db/database';
+import { now, writeTransaction } from '../db/database';
 import { recordError } from '../services/errors';
 import { searchKey } from '../services/items';
-import { autoassign } from '../services/scopes';
+import { autoassign, waitsForMapping } from '../services/scopes';
 import type { SourceRow } from '../services/sources';
 import type { AgentContext } from './agent-loop';
 import type { DatasetStore, StoredFile } from './store';
@@ -25,8 +25,10 @@ interface QueuedItem {
 	data_identifier: string;
 	dataset_uuid: string;
 	scope_identifier: string | null;
+	/** Where it goes: the source's default scope, else its identifier's mapping, as queued. */
+	scope_uuid: string | null;
 	fingerprint: string | null;
-	attempts: number;
+	resets: number;
 }
 
 /**
@@ -76,8 +78,13 @@ export async function runSource(
 	if (!setStatus(context, source.id, 'syncing')) return;
 
 	const next = db.prepare(
-		`SELECT id, data_identifier, dataset_uuid, scope_identifier, fingerprint, attempts FROM items
-		WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND live = 0
+		`SELECT id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets,
+			COALESCE(
+				(SELECT default_scope FROM sources WHERE id = items.source_id),
+				(SELECT scope_uuid FROM scope_mappings m
+					WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)
+			) AS scope_uuid
+		FROM items WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND live = 0
 			AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 		ORDER BY priority DESC, id LIMIT 1`
 	);
@@ -123,14 +130,14 @@ function failSource(
 	traceback: string | null = null
 ) {
 	const { db, log } = context;
-	db.transaction(() => {
+	writeTransaction(db, () => {
 		const moved = db
 			.prepare(
 				`UPDATE sources SET status = 'error', last_update = ? WHERE id = ? AND status IN ('syncing', 'scanning')`
 			)
 			.run(now(), source.id).changes;
 		if (moved) recordError(db, { sourceId: source.id, exception, message, traceback });
-	})();
+	});
 	log.error('Source "%s" cannot run: %s', source.name, message);
 }
 
@@ -153,18 +160,9 @@ function saveScan(
 	scanned: Awaited<ReturnType<BackendImplementation['scan']>>
 ): number {
 	const { db } = context;
-	const mapped = new Set(
-		(
-			db
-				.prepare('SELECT scope_identifier FROM scope_mappings WHERE source_id = ?')
-				.all(source.id) as {
-				scope_identifier: string;
-			}[]
-		).map((row) => row.scope_identifier)
-	);
 	const upsert = db.prepare(
 		`INSERT INTO items (source_id, data_identifier, search_key, dataset_uuid, scope_identifier, fingerprint, live, unmapped, last_update)
-		VALUES (@source, @identifier, @searchKey, @uuid, @scope, @fingerprint, @live, @unmapped, @now)
+		VALUES (@source, @identifier, @searchKey, @uuid, @scope, @fingerprint, @live, ${waitsForMapping('@source', '@scope')}, @now)
 		ON CONFLICT (source_id, data_identifier) DO UPDATE SET
 			fingerprint = excluded.fingerprint,
 			live = excluded.live,
@@ -179,10 +177,9 @@ function saveScan(
 			OR items.scope_identifier IS NOT excluded.scope_identifier OR items.unmapped != excluded.unmapped`
 	);
 	const time = now();
-	return db.transaction(() => {
+	return writeTransaction(db, () => {
 		let changed = 0;
 		for (const dataset of scanned) {
-			const unmapped = source.default_scope || mapped.has(dataset.scopeIdentifier ?? '') ? 0 : 1;
 			changed += upsert.run({
 				source: source.id,
 				identifier: dataset.dataIdentifier,
@@ -191,12 +188,11 @@ function saveScan(
 				scope: dataset.scopeIdentifier,
 				fingerprint: dataset.fingerprint,
 				live: dataset.live ? 1 : 0,
-				unmapped,
 				now: time
 			}).changes;
 		}
 		return changed;
-	})();
+	});
 }
 
 /** Reads and uploads one dataset; the item is marked synchronized only once all is stored. */
@@ -215,15 +211,7 @@ async function syncItem(
 	const root = record.task(`Sync ${item.data_identifier}`);
 	const files: SyncFile[] = [];
 	try {
-		const scope =
-			source.default_scope ??
-			(
-				db
-					.prepare(
-						'SELECT scope_uuid FROM scope_mappings WHERE source_id = ? AND scope_identifier = ?'
-					)
-					.get(source.id, item.scope_identifier) as { scope_uuid: string } | undefined
-			)?.scope_uuid;
+		const scope = item.scope_uuid;
 		if (!scope) throw new Error(`No scope for "${item.scope_identifier}": map it first`);
 
 		const readTask = record.task(`Read the dataset with ${backend.name}`, root);
@@ -300,8 +288,8 @@ async function syncItem(
 			...content.extra
 		});
 		record.log(uploadTask, `${stored.length} files stored`);
-		saveOutcome(context, item, record, files, null);
-		log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
+		if (saveOutcome(context, item, record, files, null))
+			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
 	} catch (error) {
 		if (signal.aborted) {
 			log.info('Abandoned "%s": the agent is stopping', item.data_identifier);
@@ -309,31 +297,49 @@ async function syncItem(
 		}
 		const { message } = describeError(error);
 		if (!record.hasErrors) record.error(root, error);
-		saveOutcome(context, item, record, files, message);
-		log.error('Failed to sync "%s" of "%s": %s', item.data_identifier, source.name, message, error);
+		if (saveOutcome(context, item, record, files, message))
+			log.error(
+				'Failed to sync "%s" of "%s": %s',
+				item.data_identifier,
+				source.name,
+				message,
+				error
+			);
 	}
 }
 
+/**
+ * Saves what one attempt came to, unless the item changed under it (a rescan found other
+ * files, a reset asked for a new sync, or its source was deleted): then the attempt is moot
+ * and nothing is saved. Whether it was saved.
+ */
 function saveOutcome(
 	context: AgentContext,
 	item: QueuedItem,
 	record: SyncRecordBuilder,
 	files: SyncFile[],
 	error: string | null
-) {
-	const { db } = context;
-	const attempts = item.attempts + 1;
-	const time = now();
-	const retryAt = error ? new Date(Date.now() + retryDelay(attempts)).toISOString() : null;
-	db.transaction(() => {
+): boolean {
+	const { db, log } = context;
+	const saved = writeTransaction(db, () => {
+		const current = db
+			.prepare('SELECT attempts FROM items WHERE id = ? AND fingerprint IS ? AND resets = ?')
+			.get(item.id, item.fingerprint, item.resets) as { attempts: number } | undefined;
+		if (!current) return false;
+		const attempts = current.attempts + 1;
+		const retryAt = error ? new Date(Date.now() + retryDelay(attempts)).toISOString() : null;
 		db.prepare(
 			`UPDATE items SET synchronized = ?, attempts = ?, error = ?, next_attempt_at = ?, last_update = ?,
 				synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END
-			WHERE id = ? AND fingerprint IS ?`
-		).run(error ? 0 : 1, attempts, error, retryAt, time, error ? 0 : 1, item.id, item.fingerprint);
+			WHERE id = ?`
+		).run(error ? 0 : 1, attempts, error, retryAt, now(), error ? 0 : 1, item.id);
 		db.prepare(
 			`INSERT INTO sync_records (item_id, logs, files) VALUES (?, ?, ?)
 			ON CONFLICT (item_id) DO UPDATE SET logs = excluded.logs, files = excluded.files`
 		).run(item.id, JSON.stringify(record.logs), JSON.stringify(files));
-	})();
+		return true;
+	});
+	if (!saved)
+		log.info('"%s" changed while it was synced: not saving this sync', item.data_identifier);
+	return saved;
 }

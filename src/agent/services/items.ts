@@ -135,41 +135,43 @@ export function itemDetailJson(db: Db, sourceId: number, itemId: number): string
 	return `${JSON.stringify(item).slice(0, -1)},"sync_record":${syncRecord}}`;
 }
 
-/** Puts the item first in its source's queue, and due now. */
-export function prioritizeItem(db: Db, sourceId: number, itemId: number): Item {
-	getItemRow(db, sourceId, itemId);
+/** The item, changed by `assignments` in one statement (nothing to race with), or NotFound. */
+function updateItem(db: Db, sourceId: number, itemId: number, assignments: string): Item {
 	const row = db
 		.prepare(
-			`UPDATE items SET
-				priority = (SELECT MAX(priority) FROM items WHERE source_id = ?) + 1,
-				next_attempt_at = NULL, last_update = ?
-			WHERE id = ? RETURNING ${ITEM_COLUMNS}`
+			`UPDATE items SET ${assignments}, last_update = ? WHERE id = ? AND source_id = ?
+			RETURNING ${ITEM_COLUMNS}`
 		)
-		.get(sourceId, now(), itemId) as ItemRow;
+		.get(now(), itemId, sourceId) as ItemRow | undefined;
+	if (!row) throw new ApiError('NotFound', `No item ${itemId} in sync source ${sourceId}`);
 	return toItem(row);
 }
 
-/** Clears attempts and error, and queues the item to be synced again. */
+/** Puts the item first in its source's queue, and due now. */
+export function prioritizeItem(db: Db, sourceId: number, itemId: number): Item {
+	return updateItem(
+		db,
+		sourceId,
+		itemId,
+		'priority = (SELECT MAX(priority) FROM items WHERE source_id = items.source_id) + 1, next_attempt_at = NULL'
+	);
+}
+
+/**
+ * Clears attempts and error and queues the item again. A sync of it already under way is not
+ * saved afterwards (`resets` moved on), so the reset always leads to a new sync.
+ */
+const RESET = `synchronized = 0, attempts = 0, error = NULL, next_attempt_at = NULL,
+	synced_fingerprint = NULL, resets = resets + 1`;
+
 export function resetItem(db: Db, sourceId: number, itemId: number): Item {
-	getItemRow(db, sourceId, itemId);
-	const row = db
-		.prepare(
-			`UPDATE items SET synchronized = 0, attempts = 0, error = NULL, next_attempt_at = NULL,
-				synced_fingerprint = NULL, last_update = ?
-			WHERE id = ? RETURNING ${ITEM_COLUMNS}`
-		)
-		.get(now(), itemId) as ItemRow;
-	return toItem(row);
+	return updateItem(db, sourceId, itemId, RESET);
 }
 
 /** Resets a source's failed items, or all of them; how many were reset. */
 export function resetItems(db: Db, sourceId: number, includeSuccessful: boolean): number {
 	const which = includeSuccessful ? '' : 'AND failed = 1';
 	return db
-		.prepare(
-			`UPDATE items SET synchronized = 0, attempts = 0, error = NULL, next_attempt_at = NULL,
-				synced_fingerprint = NULL, last_update = ?
-			WHERE source_id = ? ${which}`
-		)
+		.prepare(`UPDATE items SET ${RESET}, last_update = ? WHERE source_id = ? ${which}`)
 		.run(now(), sourceId).changes;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Scope } from '../../lib/contract';
-import type { Db } from '../db/database';
+import { ApiError } from '../api/errors';
+import { writeTransaction, type Db } from '../db/database';
 
 /**
  * The local scope registry, standing in for the scopes of the qHarbor account: from
@@ -50,30 +51,30 @@ export function unmappedIdentifiers(db: Db, sourceId: number) {
 		.all(sourceId) as { scope_identifier: string; item_count: number }[];
 }
 
-/** 1 when the item's scope identifier has no mapping in its source. */
-const HAS_NO_MAPPING = `NOT EXISTS (SELECT 1 FROM scope_mappings m
-	WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)`;
-
 /**
- * Recomputes which items of a source wait for a mapping: none with a default scope; else
- * those whose identifier has no mapping. The item triggers keep the counters right.
+ * SQL for 1 when an item of `source` with scope identifier `identifier` waits for a mapping:
+ * its source has no default scope and no mapping covers the identifier. Every write of the
+ * flag computes it in its own statement, from what is committed when it runs, so a mapping
+ * made by the other process meanwhile is never overwritten with an older answer.
  */
+export function waitsForMapping(source: string, identifier: string): string {
+	return `(NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = ${source} AND s.default_scope IS NOT NULL)
+		AND NOT EXISTS (SELECT 1 FROM scope_mappings m
+			WHERE m.source_id = ${source} AND m.scope_identifier = ${identifier}))`;
+}
+
+const ITEM_WAITS = waitsForMapping('items.source_id', 'items.scope_identifier');
+
+/** Recomputes which items of a source wait for a mapping; the item triggers keep the counters. */
 export function refreshUnmapped(db: Db, sourceId: number): void {
-	const source = db.prepare('SELECT default_scope FROM sources WHERE id = ?').get(sourceId) as
-		{ default_scope: string | null } | undefined;
-	if (!source) return;
-	if (source.default_scope) {
-		db.prepare('UPDATE items SET unmapped = 0 WHERE source_id = ? AND unmapped = 1').run(sourceId);
-	} else {
-		db.prepare(
-			`UPDATE items SET unmapped = ${HAS_NO_MAPPING} WHERE source_id = ? AND unmapped != ${HAS_NO_MAPPING}`
-		).run(sourceId);
-	}
+	db.prepare(
+		`UPDATE items SET unmapped = ${ITEM_WAITS} WHERE source_id = ? AND unmapped != ${ITEM_WAITS}`
+	).run(sourceId);
 }
 
 /** Maps every unmapped identifier that matches exactly one scope name, ignoring case. */
 export function autoassign(db: Db, sourceId: number): number {
-	return db.transaction(() => {
+	return writeTransaction(db, () => {
 		const scopes = listScopes(db);
 		const insert = db.prepare(
 			'INSERT OR IGNORE INTO scope_mappings (source_id, scope_identifier, scope_uuid) VALUES (?, ?, ?)'
@@ -86,5 +87,83 @@ export function autoassign(db: Db, sourceId: number): number {
 		}
 		if (created) refreshUnmapped(db, sourceId);
 		return created;
-	})();
+	});
+}
+
+export interface MappingRow {
+	scope_identifier: string;
+	scope_uuid: string;
+	scope_name: string | null;
+}
+
+const MAPPINGS = `SELECT m.scope_identifier, m.scope_uuid, s.name AS scope_name FROM scope_mappings m
+	LEFT JOIN scopes s ON s.uuid = m.scope_uuid WHERE m.source_id = ?`;
+
+export function listMappings(db: Db, sourceId: number): MappingRow[] {
+	return db.prepare(`${MAPPINGS} ORDER BY m.scope_identifier`).all(sourceId) as MappingRow[];
+}
+
+function findMapping(db: Db, sourceId: number, identifier: string): MappingRow | undefined {
+	return db.prepare(`${MAPPINGS} AND m.scope_identifier = ?`).get(sourceId, identifier) as
+		MappingRow | undefined;
+}
+
+function requireMapping(db: Db, sourceId: number, identifier: string): MappingRow {
+	const mapping = findMapping(db, sourceId, identifier);
+	if (!mapping) throw new ApiError('ScopeMappingNotFound', `"${identifier}" has no mapping`);
+	return mapping;
+}
+
+function requireScope(db: Db, uuid: string) {
+	if (!scopeExists(db, uuid)) {
+		throw new ApiError('ScopeMappingInvalidScope', `No scope with uuid ${uuid}`, [
+			{ path: 'scope_uuid', message: 'This scope does not exist' }
+		]);
+	}
+}
+
+export function createMapping(
+	db: Db,
+	sourceId: number,
+	{ scope_identifier, scope_uuid }: { scope_identifier: string; scope_uuid: string }
+): MappingRow {
+	return writeTransaction(db, () => {
+		if (findMapping(db, sourceId, scope_identifier)) {
+			throw new ApiError('ScopeMappingAlreadyExists', `"${scope_identifier}" is already mapped`);
+		}
+		requireScope(db, scope_uuid);
+		db.prepare(
+			'INSERT INTO scope_mappings (source_id, scope_identifier, scope_uuid) VALUES (?, ?, ?)'
+		).run(sourceId, scope_identifier, scope_uuid);
+		refreshUnmapped(db, sourceId);
+		return findMapping(db, sourceId, scope_identifier)!;
+	});
+}
+
+export function updateMapping(
+	db: Db,
+	sourceId: number,
+	scopeIdentifier: string,
+	scopeUuid: string
+): MappingRow {
+	return writeTransaction(db, () => {
+		requireMapping(db, sourceId, scopeIdentifier);
+		requireScope(db, scopeUuid);
+		db.prepare(
+			'UPDATE scope_mappings SET scope_uuid = ? WHERE source_id = ? AND scope_identifier = ?'
+		).run(scopeUuid, sourceId, scopeIdentifier);
+		return findMapping(db, sourceId, scopeIdentifier)!;
+	});
+}
+
+export function deleteMapping(db: Db, sourceId: number, scopeIdentifier: string): MappingRow {
+	return writeTransaction(db, () => {
+		const mapping = requireMapping(db, sourceId, scopeIdentifier);
+		db.prepare('DELETE FROM scope_mappings WHERE source_id = ? AND scope_identifier = ?').run(
+			sourceId,
+			scopeIdentifier
+		);
+		refreshUnmapped(db, sourceId);
+		return mapping;
+	});
 }

@@ -5,7 +5,7 @@ import { foldersOverlap, validateConfig } from '../backends/config';
 import { findBackend } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import type { Db } from '../db/database';
-import { now } from '../db/database';
+import { now, writeTransaction } from '../db/database';
 import { refreshUnmapped, scopeExists } from './scopes';
 
 export interface SourceRow {
@@ -156,25 +156,27 @@ export function createSource(
 ): Source {
 	const backend = installedBackend(input.backend_identifier);
 	const defaultScope = input.default_scope ?? null;
-	const config = validateSettings(
-		db,
-		{ name: input.name, backend, config: input.config_data, defaultScope },
-		null
-	);
-	const row = db
-		.prepare(
-			`INSERT INTO sources (name, backend_identifier, config_data, default_scope, autoassign_scope_mapping, created_at)
+	return writeTransaction(db, () => {
+		const config = validateSettings(
+			db,
+			{ name: input.name, backend, config: input.config_data, defaultScope },
+			null
+		);
+		const row = db
+			.prepare(
+				`INSERT INTO sources (name, backend_identifier, config_data, default_scope, autoassign_scope_mapping, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING *`
-		)
-		.get(
-			input.name,
-			backend.identifier,
-			JSON.stringify(config),
-			defaultScope,
-			input.autoassign_scope_mapping ? 1 : 0,
-			now()
-		) as SourceRow;
-	return toSource(row);
+			)
+			.get(
+				input.name,
+				backend.identifier,
+				JSON.stringify(config),
+				defaultScope,
+				input.autoassign_scope_mapping ? 1 : 0,
+				now()
+			) as SourceRow;
+		return toSource(row);
+	});
 }
 
 export function updateSource(
@@ -187,7 +189,7 @@ export function updateSource(
 		autoassign_scope_mapping?: boolean;
 	}
 ): Source {
-	return db.transaction(() => {
+	return writeTransaction(db, () => {
 		const row = getSourceRow(db, id);
 		const backend = installedBackend(row.backend_identifier);
 		const name = input.rename_to ?? row.name;
@@ -204,18 +206,24 @@ export function updateSource(
 			.get(name, JSON.stringify(config), defaultScope, autoassign ? 1 : 0, id) as SourceRow;
 		if (defaultScope !== row.default_scope) refreshUnmapped(db, id);
 		return toSource(findSourceRow(db, id) ?? updated);
-	})();
+	});
 }
 
 /** Removes the source with its items, errors and mappings; the data files stay untouched. */
 export function deleteSource(db: Db, id: number): Source {
-	const source = toSource(getSourceRow(db, id));
-	db.prepare('DELETE FROM sources WHERE id = ?').run(id);
-	return source;
+	return writeTransaction(db, () => {
+		const source = toSource(getSourceRow(db, id));
+		db.prepare('DELETE FROM sources WHERE id = ?').run(id);
+		return source;
+	});
 }
 
 /** Start: `stopped`/`error` → `syncing`. Stop: `syncing`/`scanning`/`error` → `stopped`. */
 export function setRunning(db: Db, id: number, running: boolean): Source {
+	return writeTransaction(db, () => changeRunning(db, id, running));
+}
+
+function changeRunning(db: Db, id: number, running: boolean): Source {
 	const row = getSourceRow(db, id);
 	const isRunning = row.status === 'syncing' || row.status === 'scanning';
 	if (running && isRunning) {
@@ -236,6 +244,10 @@ export function setRunning(db: Db, id: number, running: boolean): Source {
 }
 
 export function setOwner(db: Db, id: number, owner: string | null): Source {
+	return writeTransaction(db, () => changeOwner(db, id, owner));
+}
+
+function changeOwner(db: Db, id: number, owner: string | null): Source {
 	const row = getSourceRow(db, id);
 	const backend = findBackend(row.backend_identifier);
 	if (!backend?.hasOwner) {

@@ -5,12 +5,7 @@ import {
 } from '../../../services/errors';
 import { resetItems as resetSourceItems } from '../../../services/items';
 import { fileReport } from '../../../services/reports';
-import {
-	autoassign as autoassignMappings,
-	scopeExists,
-	unmappedIdentifiers,
-	refreshUnmapped
-} from '../../../services/scopes';
+import * as scopes from '../../../services/scopes';
 import * as sources from '../../../services/sources';
 import { ApiError } from '../../errors';
 import type { AppRouteHandler } from '../../router';
@@ -87,95 +82,41 @@ export const takeOwnership: AppRouteHandler<typeof routes.takeOwnership> = (c) =
 export const releaseOwnership: AppRouteHandler<typeof routes.releaseOwnership> = (c) =>
 	c.json(sources.setOwner(c.var.deps.db, c.req.valid('param').id, null), 200);
 
-interface MappingRow {
-	scope_identifier: string;
-	scope_uuid: string;
-	scope_name: string | null;
-}
-
-function findMapping(db: Db, sourceId: number, identifier: string): MappingRow | undefined {
-	return db
-		.prepare(
-			`SELECT m.scope_identifier, m.scope_uuid, s.name AS scope_name FROM scope_mappings m
-			LEFT JOIN scopes s ON s.uuid = m.scope_uuid WHERE m.source_id = ? AND m.scope_identifier = ?`
-		)
-		.get(sourceId, identifier) as MappingRow | undefined;
-}
-
-function requireScope(db: Db, uuid: string) {
-	if (!scopeExists(db, uuid)) {
-		throw new ApiError('ScopeMappingInvalidScope', `No scope with uuid ${uuid}`, [
-			{ path: 'scope_uuid', message: 'This scope does not exist' }
-		]);
-	}
-}
-
 export const listMappings: AppRouteHandler<typeof routes.listMappings> = (c) => {
 	const { db } = c.var.deps;
-	const source = existing(db, c.req.valid('param').id);
-	const rows = db
-		.prepare(
-			`SELECT m.scope_identifier, m.scope_uuid, s.name AS scope_name FROM scope_mappings m
-			LEFT JOIN scopes s ON s.uuid = m.scope_uuid WHERE m.source_id = ? ORDER BY m.scope_identifier`
-		)
-		.all(source) as MappingRow[];
-	return c.json(rows, 200);
+	return c.json(scopes.listMappings(db, existing(db, c.req.valid('param').id)), 200);
 };
 
 export const createMapping: AppRouteHandler<typeof routes.createMapping> = (c) => {
 	const { db } = c.var.deps;
 	const source = existing(db, c.req.valid('param').id);
-	const { scope_identifier, scope_uuid } = c.req.valid('json');
-	if (findMapping(db, source, scope_identifier)) {
-		throw new ApiError('ScopeMappingAlreadyExists', `"${scope_identifier}" is already mapped`);
-	}
-	requireScope(db, scope_uuid);
-	db.transaction(() => {
-		db.prepare(
-			'INSERT INTO scope_mappings (source_id, scope_identifier, scope_uuid) VALUES (?, ?, ?)'
-		).run(source, scope_identifier, scope_uuid);
-		refreshUnmapped(db, source);
-	})();
-	return c.json(findMapping(db, source, scope_identifier)!, 201);
+	return c.json(scopes.createMapping(db, source, c.req.valid('json')), 201);
 };
 
 export const updateMapping: AppRouteHandler<typeof routes.updateMapping> = (c) => {
 	const { db } = c.var.deps;
 	const { id, scope_identifier } = c.req.valid('param');
-	const source = existing(db, id);
-	if (!findMapping(db, source, scope_identifier)) {
-		throw new ApiError('ScopeMappingNotFound', `"${scope_identifier}" has no mapping`);
-	}
-	const { scope_uuid } = c.req.valid('json');
-	requireScope(db, scope_uuid);
-	db.prepare(
-		'UPDATE scope_mappings SET scope_uuid = ? WHERE source_id = ? AND scope_identifier = ?'
-	).run(scope_uuid, source, scope_identifier);
-	return c.json(findMapping(db, source, scope_identifier)!, 200);
+	const mapping = scopes.updateMapping(
+		db,
+		existing(db, id),
+		scope_identifier,
+		c.req.valid('json').scope_uuid
+	);
+	return c.json(mapping, 200);
 };
 
 export const deleteMapping: AppRouteHandler<typeof routes.deleteMapping> = (c) => {
 	const { db } = c.var.deps;
 	const { id, scope_identifier } = c.req.valid('param');
-	const source = existing(db, id);
-	const mapping = findMapping(db, source, scope_identifier);
-	if (!mapping) throw new ApiError('ScopeMappingNotFound', `"${scope_identifier}" has no mapping`);
-	db.transaction(() => {
-		db.prepare('DELETE FROM scope_mappings WHERE source_id = ? AND scope_identifier = ?').run(
-			source,
-			scope_identifier
-		);
-		refreshUnmapped(db, source);
-	})();
-	return c.json(mapping, 200);
+	return c.json(scopes.deleteMapping(db, existing(db, id), scope_identifier), 200);
 };
 
 export const unmapped: AppRouteHandler<typeof routes.unmapped> = (c) => {
 	const { db } = c.var.deps;
-	return c.json(unmappedIdentifiers(db, existing(db, c.req.valid('param').id)), 200);
+	return c.json(scopes.unmappedIdentifiers(db, existing(db, c.req.valid('param').id)), 200);
 };
 
 export const autoassign: AppRouteHandler<typeof routes.autoassign> = (c) => {
 	const { db } = c.var.deps;
-	return c.json({ created: autoassignMappings(db, existing(db, c.req.valid('param').id)) }, 200);
+	return c.json({ created: scopes.autoassign(db, existing(db, c.req.valid('param').id)) }, 200);
 };
