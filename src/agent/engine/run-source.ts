@@ -206,7 +206,7 @@ async function syncItem(
 	}: { source: SourceRow; config: ConfigData; backend: BackendDefinition },
 	item: QueuedItem
 ): Promise<void> {
-	const { db, log, signal } = context;
+	const { log, signal } = context;
 	const record = new SyncRecordBuilder();
 	const root = record.task(`Sync ${item.data_identifier}`);
 	const files: SyncFile[] = [];
