@@ -4,6 +4,9 @@ import { api, datasetFolder } from './seed';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 
+// The catalog is the sync API's own: no agent process is needed.
+test.use({ stackOptions: { agent: false } });
+
 /** The output of `SyncSources.backend("etiket_sync_agent_folderbase").example()`, from the SDK README. */
 const folderbaseExample = `# Copy-paste this example to create a sync source:
 SyncSources.create(

@@ -181,20 +181,21 @@ const cases: Case[] = [
 	},
 	{
 		name: 'a same-origin action by the local operator runs once',
+		// These stacks boot with the agent stopped.
 		request: () => ({
 			method: 'POST',
-			path: '/?/stopAgent',
+			path: '/?/startAgent',
 			headers: { 'content-type': form },
 			body: ''
 		}),
 		status: 200,
 		then: (_, stack) =>
-			expect(postsUpstream(stack)).toEqual([{ method: 'POST', path: '/api/v1/agent/stop' }])
+			expect(postsUpstream(stack)).toEqual([{ method: 'POST', path: '/api/v1/agent/start' }])
 	}
 ];
 
 test.describe('bad requests', () => {
-	test.use({ stackOptions: { faultProxy: true } });
+	test.use({ stackOptions: { faultProxy: true, agent: false } });
 	for (const { name, request, status, then } of cases) {
 		test(`${name}: ${status}`, async ({ stack }) => {
 			const answer = await send(stack, request(stack));
@@ -289,7 +290,7 @@ const faults: FaultCase[] = [
 ];
 
 test.describe('sync API faults', () => {
-	test.use({ stackOptions: { faultProxy: true } });
+	test.use({ stackOptions: { faultProxy: true, agent: false } });
 	for (const { fault, request, status, says, logOnly, attempts } of faults) {
 		test(`${request.method ?? 'GET'} ${request.path} when the sync API answers ${fault}: ${status}`, async ({
 			stack

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { openDatabase } from '../../src/agent/db/database';
+import { setDesiredAgentState } from '../../src/agent/services/agent-status';
+import { readAgentSettings } from '../../src/agent/settings';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -18,18 +21,28 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-async function waitFor(url: string, child: ChildProcess, output: () => string) {
-	const deadline = Date.now() + 30_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`process exited early:\n${output()}`);
-		try {
-			await fetch(url);
-			return;
-		} catch {
-			await new Promise((resolve) => setTimeout(resolve, 100));
+/** Waits until the process prints `line` (it listens then): no polling, no port probing. */
+async function waitForLine(child: ChildProcess, line: string, output: () => string) {
+	if (output().includes(line)) return;
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(
+			() => done(new Error(`no "${line}" within 30 s:\n${output()}`)),
+			30_000
+		);
+		const check = () => output().includes(line) && done();
+		const exit = () => done(new Error(`process exited early:\n${output()}`));
+		function done(error?: Error) {
+			clearTimeout(timer);
+			child.stdout?.off('data', check);
+			child.stderr?.off('data', check);
+			child.off('exit', exit);
+			if (error) reject(error);
+			else resolve();
 		}
-	}
-	throw new Error(`${url} did not come up:\n${output()}`);
+		child.stdout?.on('data', check);
+		child.stderr?.on('data', check);
+		child.on('exit', exit);
+	});
 }
 
 function launch(args: string[], env: NodeJS.ProcessEnv) {
@@ -43,6 +56,18 @@ function launch(args: string[], env: NodeJS.ProcessEnv) {
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
 	return { child, output: () => output };
+}
+
+/** Launches a process and waits until it prints `line`; kills it if it never does. */
+async function launchUntil(line: string, args: string[], env: NodeJS.ProcessEnv) {
+	const started = launch(args, env);
+	try {
+		await waitForLine(started.child, line, started.output);
+	} catch (error) {
+		await stop(started.child);
+		throw error;
+	}
+	return started;
 }
 
 async function stop(child: ChildProcess) {
@@ -76,6 +101,11 @@ export interface StackOptions {
 	faultProxy?: boolean;
 	/** Another build of the dashboard than `build/`. */
 	buildDir?: string;
+	/**
+	 * `false`: the sync API boots with its agent stopped, as after `SyncAgent.stop()`. For tests
+	 * that sync nothing: an agent process costs a core's worth of start-up and cycles.
+	 */
+	agent?: boolean;
 }
 
 /**
@@ -92,25 +122,39 @@ export async function startStack(
 	const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
 	const base = { ...process.env, QH_DATA_DIR: dataDir, QH_CYCLE_SECONDS: '0.3', ...env };
 
-	const api = launch(['--import', tsx, 'src/agent/serve.ts'], {
-		...base,
-		SYNC_API_PORT: String(apiPort)
-	});
-	await waitFor(`${syncApiUrl}/healthz`, api.child, api.output);
+	if (options.agent === false) {
+		const db = openDatabase(readAgentSettings(base).dbPath);
+		setDesiredAgentState(db, 'stopped');
+		db.close();
+	}
+	// Neither needs the other to start: both boot at once.
 	const upstream = options.faultProxy ? await startFaultProxy(syncApiUrl) : null;
-	const startDashboard = async () => {
-		const started = launch(['scripts/dashboard-server.js', options.buildDir ?? 'build'], {
+	const startApi = () =>
+		launchUntil('Sync API listening', ['--import', tsx, 'src/agent/serve.ts'], {
 			...base,
-			PORT: String(dashboardPort),
-			HOST: '127.0.0.1',
-			SYNC_API_URL: upstream?.url ?? syncApiUrl,
-			SYNC_API_TIMEOUT_MS: '3000',
-			...options.dashboardEnv
+			SYNC_API_PORT: String(apiPort)
 		});
-		await waitFor(dashboardUrl, started.child, started.output);
-		return started;
-	};
-	let dashboard = await startDashboard();
+	const startDashboard = () =>
+		launchUntil(
+			'Dashboard listening',
+			['scripts/dashboard-server.js', options.buildDir ?? 'build'],
+			{
+				...base,
+				PORT: String(dashboardPort),
+				HOST: '127.0.0.1',
+				SYNC_API_URL: upstream?.url ?? syncApiUrl,
+				SYNC_API_TIMEOUT_MS: '3000',
+				...options.dashboardEnv
+			}
+		);
+	const booting = [startApi(), startDashboard()] as const;
+	const [api, firstDashboard] = await Promise.all(booting).catch(async (error) => {
+		for (const started of await Promise.allSettled(booting))
+			if (started.status === 'fulfilled') await stop(started.value.child);
+		fs.rmSync(dataDir, { recursive: true, force: true });
+		throw error;
+	});
+	let dashboard = firstDashboard;
 
 	return {
 		dataDir,
