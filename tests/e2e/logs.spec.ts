@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expectAccessible, screenshot } from './a11y';
 import { expect, test } from './fixtures';
-import { folderbaseSource } from './seed';
+import { folderbaseSource, settled } from './seed';
 
 /** The log entries on the page: where each starts and where the log continues after it. */
 async function chain(page: Page) {
@@ -57,13 +57,11 @@ test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the log renders, filtered by the URL, and can be downloaded', async ({ page, stack }) => {
-		await folderbaseSource(stack, 'Filtered log', { 'P/r': { 'a.txt': 'a' } });
-		await expect
-			.poll(async () => {
-				await page.goto('/logs/sync_agent?filter=filtered%20log');
-				return page.locator('ol[aria-label="Log records"] > li[data-start]').count();
-			})
-			.toBeGreaterThan(0);
+		const { source } = await folderbaseSource(stack, 'Filtered log', { 'P/r': { 'a.txt': 'a' } });
+		// Synced: the agent has logged about the source by now.
+		await settled(stack, source.id, 1);
+		await page.goto('/logs/sync_agent?filter=filtered%20log');
+		await expect(page.locator('ol[aria-label="Log records"] > li[data-start]')).not.toHaveCount(0);
 		for (const text of await page
 			.getByRole('list', { name: 'Log records' })
 			.getByRole('listitem')

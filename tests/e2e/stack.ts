@@ -58,6 +58,17 @@ function launch(args: string[], env: NodeJS.ProcessEnv) {
 	return { child, output: () => output };
 }
 
+/** Waits until the sync API's agent has finished its first cycle. */
+async function agentCycled(syncApiUrl: string, api: ChildProcess) {
+	const deadline = Date.now() + 30_000;
+	while (Date.now() < deadline && api.exitCode === null) {
+		const status = await (await fetch(`${syncApiUrl}/api/v1/agent/status`)).json();
+		if (status.iterations > 0) return;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	throw new Error('The agent did not finish a cycle within 30 s');
+}
+
 /** Launches a process and waits until it prints `line`; kills it if it never does. */
 async function launchUntil(line: string, args: string[], env: NodeJS.ProcessEnv) {
 	const started = launch(args, env);
@@ -148,13 +159,18 @@ export async function startStack(
 			}
 		);
 	const booting = [startApi(), startDashboard()] as const;
-	const [api, firstDashboard] = await Promise.all(booting).catch(async (error) => {
+	const giveUp = async (error: unknown): Promise<never> => {
 		for (const started of await Promise.allSettled(booting))
 			if (started.status === 'fulfilled') await stop(started.value.child);
+		await upstream?.close();
 		fs.rmSync(dataDir, { recursive: true, force: true });
 		throw error;
-	});
+	};
+	const [api, firstDashboard] = await Promise.all(booting).catch(giveUp);
 	let dashboard = firstDashboard;
+	// Tests start with an agent that has run a cycle, so their waits measure the work they
+	// ask for, not the agent's start-up (seconds on a loaded machine).
+	if (options.agent !== false) await agentCycled(syncApiUrl, api.child).catch(giveUp);
 
 	return {
 		dataDir,
