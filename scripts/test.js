@@ -8,7 +8,11 @@ import { spawn } from 'node:child_process';
 /** Each stage's steps are `npm run` scripts of package.json. */
 const stages = [['check', 'lint'], ['test:unit'], ['test:e2e']];
 
-/** Runs one script; alone it prints as it goes, beside others it prints when it ends. */
+/**
+ * Runs one script; alone it prints as it goes, beside others it prints when it ends.
+ * @param {string} script
+ * @param {boolean} alone
+ */
 function run(script, alone) {
 	const started = performance.now();
 	const child = spawn('npm', ['run', '-s', script], {

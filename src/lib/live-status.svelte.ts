@@ -1,4 +1,4 @@
-import type { StatusUpdate } from '$lib/server/live/status-hub';
+import type { StatusUpdate } from '$lib/status-snapshot';
 
 /** Closed after this long hidden; reopened when the tab shows again. */
 const HIDDEN_CLOSE_MS = 60_000;

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditTrail } from '$lib/server/audit';
-import { hashPassword, isPasswordHash, verifyPassword } from '$lib/server/password';
-import { failureLimiter } from '$lib/server/rate-limit';
-import { formActionOf, isPlainPath } from '$lib/server/request-checks';
-import { loadSessionSecret, sessionSigner } from '$lib/server/session';
-import { localPath } from '$lib/server/next-url';
+import { auditTrail } from '$lib/server/access/audit';
+import { hashPassword, isPasswordHash, verifyPassword } from '$lib/server/access/password';
+import { failureLimiter } from '$lib/server/access/rate-limit';
+import { formActionOf, isPlainPath } from '$lib/server/access/request-checks';
+import { loadSessionSecret, sessionSigner } from '$lib/server/access/session';
+import { localPath } from '$lib/server/access/next-url';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qh-access-'));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSyncApiClient } from '$lib/server/sync-api';
-import { SyncApiError } from '$lib/server/sync-api-error';
+import { createSyncApiClient } from '$lib/server/sync-api/client';
+import { SyncApiError } from '$lib/server/sync-api/sync-api-error';
 
 const status = {
 	agent_service: 'running',

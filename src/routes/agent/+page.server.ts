@@ -1,6 +1,7 @@
-import { agentActions, reportAction } from '$lib/server/actions';
-import { syncApi } from '$lib/server/api';
-import { pageError } from '$lib/server/errors';
+import { reportAction } from '$lib/server/sync-api/actions/report';
+import { agentActions } from '$lib/server/sync-api/actions/run';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {

@@ -1,8 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import { reportAction, sourceRunActions } from '$lib/server/actions';
-import { syncApi } from '$lib/server/api';
-import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/catalog';
-import { act, actionFailure, pageError } from '$lib/server/errors';
+import { reportAction } from '$lib/server/sync-api/actions/report';
+import { sourceRunActions } from '$lib/server/sync-api/actions/run';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/sync-api/catalog';
+import { act, actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
 import { setFlash } from '$lib/server/flash';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,10 +1,9 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
-import { MessageBody } from '$lib/contract';
-import { syncApi } from './api';
-import { act } from './errors';
+import { syncApi } from '../configured';
+import { act } from '../failure-mapping';
 
-/** A positive integer form field (an id), or a 400 for a tampered form. */
-export async function idField(request: Request, name = 'id') {
+/** A positive integer form field (an id), or null for a tampered form. */
+async function idField(request: Request, name = 'id') {
 	const value = Number((await request.formData()).get(name));
 	return Number.isInteger(value) && value > 0 ? value : null;
 }
@@ -37,24 +36,3 @@ export const sourceRunActions = {
 		);
 	}
 };
-
-/** A report to qHarbor support (agent, source or item): the message is checked first. */
-export async function reportAction(
-	request: Request,
-	send: (body: { message: string }) => Promise<{ report_id: number }>
-) {
-	const message = String((await request.formData()).get('message') ?? '');
-	const parsed = MessageBody.safeParse({ message });
-	if (!parsed.success) {
-		const issues = parsed.error.issues.map((issue) => ({
-			path: 'message',
-			message: issue.message
-		}));
-		return fail(422, { message: 'The report was not sent', issues, values: { message } });
-	}
-	return act(
-		() => send(parsed.data),
-		(receipt) => `Report ${receipt.report_id} stored in the outbox for qHarbor support`,
-		{ message }
-	);
-}
