@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { operations } from '$lib/contract';
 import { createSyncApiClient } from '$lib/server/sync-api/client';
 import { SyncApiError } from '$lib/server/sync-api/sync-api-error';
 
@@ -44,6 +45,22 @@ async function failure(promise: Promise<unknown>): Promise<SyncApiError> {
 }
 
 describe('sync API client', () => {
+	it('has a function for every operation of the contract', () => {
+		const { client } = scripted();
+		for (const id of Object.keys(operations)) {
+			expect(typeof (client as unknown as Record<string, unknown>)[id], id).toBe('function');
+		}
+	});
+
+	it('sends path parameters in the path and the rest as the body', async () => {
+		const mapping = { scope_identifier: 'A/B', scope_uuid: '00000000-0000-4000-8000-000000000000' };
+		const { client, calls } = scripted(json({ ...mapping, scope_name: null }));
+		await client.updateScopeMapping({ id: 3, ...mapping });
+		expect(new URL(calls[0]!.url).pathname).toBe('/api/v1/sources/3/scope-mappings/A%2FB');
+		expect(calls[0]?.method).toBe('PATCH');
+		expect(await calls[0]!.json()).toEqual({ scope_uuid: mapping.scope_uuid });
+	});
+
 	it('parses a valid answer with the contract', async () => {
 		const { client, calls } = scripted(json(status));
 		await expect(client.getAgentStatus()).resolves.toEqual(status);

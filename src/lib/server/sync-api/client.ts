@@ -4,29 +4,40 @@ import {
 	ErrorBody,
 	operations as ops,
 	successOf,
+	type JsonBody,
 	type Operation,
+	type OperationId,
 	type Success
 } from '$lib/contract';
 import { SyncApiError } from './sync-api-error';
 
 // Path and query values are typed as the sync API reads them (ids as numbers, flags as
 // booleans); the client turns them into strings.
-type Parsed<O extends Operation, K extends 'params' | 'query'> = O['request'] extends {
-	[P in K]: infer S extends z.ZodType;
-}
+type Params<O extends Operation> = O['request'] extends { params: infer S extends z.ZodType }
 	? z.output<S>
-	: never;
-type Params<O extends Operation> = Parsed<O, 'params'>;
-type Query<O extends Operation> = Partial<Parsed<O, 'query'>>;
-type Body<O extends Operation> = O['request'] extends {
-	body: { content: { 'application/json': { schema: infer S extends z.ZodType } } };
-}
+	: object;
+type Query<O extends Operation> = O['request'] extends { query: infer S extends z.ZodType }
+	? Partial<z.output<S>>
+	: object;
+type Body<O extends Operation> = O['request'] extends { body: JsonBody<infer S> }
 	? z.input<S>
-	: never;
+	: object;
+/** What a call of the operation takes: its path parameters, query and body in one object. */
+type Input<O extends Operation> = Params<O> & Query<O> & Body<O>;
+
+/** One operation as a function; its argument may be left out when nothing in it is required. */
+type Call<O extends Operation> = [keyof Input<O>] extends [never]
+	? () => Promise<Success<O>>
+	: Partial<Input<O>> extends Input<O>
+		? (input?: Input<O>) => Promise<Success<O>>
+		: (input: Input<O>) => Promise<Success<O>>;
+
+/** A function per operation of the contract, but the long poll, which has its own. */
+type Calls = { [K in Exclude<OperationId, 'followLog'>]: Call<(typeof ops)[K]> };
 
 interface CallInput {
-	params?: Record<string, string | number>;
-	query?: Record<string, string | number | boolean | undefined>;
+	params?: Record<string, unknown>;
+	query?: Record<string, unknown>;
 	body?: unknown;
 	/** For a long poll: a budget beyond the usual one, and a way to give up early. */
 	timeoutMs?: number;
@@ -66,6 +77,15 @@ function unexpectedAnswer(target: string, detail: string): SyncApiError {
 	return new SyncApiError('invalid', 502, 'Unexpected response from the sync API');
 }
 
+/** Splits a call's input: the names in the path are its parameters, the rest its query or body. */
+function requestOf(operation: Operation, input: Record<string, unknown> = {}): CallInput {
+	const names = new Set([...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]));
+	const params: Record<string, unknown> = {};
+	const rest: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(input)) (names.has(key) ? params : rest)[key] = value;
+	return operation.request?.query ? { params, query: rest } : { params, body: rest };
+}
+
 function searchOf(query: CallInput['query'] = {}): URLSearchParams {
 	const search = new URLSearchParams();
 	for (const [key, value] of Object.entries(query)) {
@@ -75,8 +95,9 @@ function searchOf(query: CallInput['query'] = {}): URLSearchParams {
 }
 
 /**
- * The dashboard's client of the sync API: one function per operation of the contract,
- * each answer parsed by the contract, every failure turned into a `SyncApiError`.
+ * The dashboard's client of the sync API: one function per operation of the contract, made
+ * from its operation list, each answer parsed by the contract, every failure turned into a
+ * `SyncApiError`.
  * Server-only: browser code never sees the sync API.
  */
 export function createSyncApiClient(options: SyncApiClientOptions) {
@@ -119,139 +140,23 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		return parsed.data as Success<O>;
 	}
 
+	// Built alike from the operation list; `Calls` types each from its own operation.
+	const calls = Object.fromEntries(
+		Object.entries(ops).map(([id, operation]: [string, Operation]) => [
+			id,
+			(input?: Record<string, unknown>) => call(operation, requestOf(operation, input))
+		])
+	) as unknown as Calls;
+
 	return {
 		baseUrl: options.baseUrl,
-		// agent
-		getAgentStatus: () => call(ops.getAgentStatus),
-		startAgent: () => call(ops.startAgent),
-		stopAgent: () => call(ops.stopAgent),
-		listAgentErrors: (query: Query<typeof ops.listAgentErrors> = {}) =>
-			call(ops.listAgentErrors, { query }),
-		markAgentError: ({ id, viewed }: { id: number; viewed: boolean }) =>
-			call(ops.markAgentError, { params: { id }, body: { viewed } }),
-		markAllAgentErrorsViewed: (body: Body<typeof ops.markAllAgentErrorsViewed> = {}) =>
-			call(ops.markAllAgentErrorsViewed, { body }),
-		reportAgentError: (body: Body<typeof ops.reportAgentError>) =>
-			call(ops.reportAgentError, { body }),
-		// inbox
-		listErrors: (query: Query<typeof ops.listErrors> = {}) => call(ops.listErrors, { query }),
-		getErrorCounts: () => call(ops.getErrorCounts),
-		// sources
-		listSources: (query: Query<typeof ops.listSources> = {}) => call(ops.listSources, { query }),
-		createSource: (body: Body<typeof ops.createSource>) => call(ops.createSource, { body }),
-		getSource: ({ id }: Params<typeof ops.getSource>) => call(ops.getSource, { params: { id } }),
-		updateSource: ({
-			id,
-			...body
-		}: Params<typeof ops.updateSource> & Body<typeof ops.updateSource>) =>
-			call(ops.updateSource, { params: { id }, body }),
-		deleteSource: ({ id }: Params<typeof ops.deleteSource>) =>
-			call(ops.deleteSource, { params: { id } }),
-		startSource: ({ id }: Params<typeof ops.startSource>) =>
-			call(ops.startSource, { params: { id } }),
-		stopSource: ({ id }: Params<typeof ops.stopSource>) => call(ops.stopSource, { params: { id } }),
-		listSourceErrors: ({
-			id,
-			...query
-		}: Params<typeof ops.listSourceErrors> & Query<typeof ops.listSourceErrors>) =>
-			call(ops.listSourceErrors, { params: { id }, query }),
-		markSourceError: ({
-			id,
-			eid,
-			viewed
-		}: Params<typeof ops.markSourceError> & { viewed: boolean }) =>
-			call(ops.markSourceError, { params: { id, eid }, body: { viewed } }),
-		markAllSourceErrorsViewed: ({
-			id,
-			...body
-		}: Params<typeof ops.markAllSourceErrorsViewed> & Body<typeof ops.markAllSourceErrorsViewed>) =>
-			call(ops.markAllSourceErrorsViewed, { params: { id }, body }),
-		resetSourceItems: ({
-			id,
-			...body
-		}: Params<typeof ops.resetSourceItems> & Body<typeof ops.resetSourceItems>) =>
-			call(ops.resetSourceItems, { params: { id }, body }),
-		reportSourceError: ({
-			id,
-			...body
-		}: Params<typeof ops.reportSourceError> & Body<typeof ops.reportSourceError>) =>
-			call(ops.reportSourceError, { params: { id }, body }),
-		takeOwnership: ({ id }: Params<typeof ops.takeOwnership>) =>
-			call(ops.takeOwnership, { params: { id } }),
-		releaseOwnership: ({ id }: Params<typeof ops.releaseOwnership>) =>
-			call(ops.releaseOwnership, { params: { id } }),
-		listScopeMappings: ({ id }: Params<typeof ops.listScopeMappings>) =>
-			call(ops.listScopeMappings, { params: { id } }),
-		createScopeMapping: ({
-			id,
-			...body
-		}: Params<typeof ops.createScopeMapping> & Body<typeof ops.createScopeMapping>) =>
-			call(ops.createScopeMapping, { params: { id }, body }),
-		updateScopeMapping: ({
-			id,
-			scope_identifier,
-			...body
-		}: Params<typeof ops.updateScopeMapping> & Body<typeof ops.updateScopeMapping>) =>
-			call(ops.updateScopeMapping, { params: { id, scope_identifier }, body }),
-		deleteScopeMapping: ({ id, scope_identifier }: Params<typeof ops.deleteScopeMapping>) =>
-			call(ops.deleteScopeMapping, { params: { id, scope_identifier } }),
-		listUnmappedIdentifiers: ({ id }: Params<typeof ops.listUnmappedIdentifiers>) =>
-			call(ops.listUnmappedIdentifiers, { params: { id } }),
-		autoassignScopeMappings: ({ id }: Params<typeof ops.autoassignScopeMappings>) =>
-			call(ops.autoassignScopeMappings, { params: { id } }),
-		// items
-		listSourceItems: ({
-			id,
-			...query
-		}: Params<typeof ops.listSourceItems> & Query<typeof ops.listSourceItems>) =>
-			call(ops.listSourceItems, { params: { id }, query }),
-		searchItems: (query: Query<typeof ops.searchItems> = {}) => call(ops.searchItems, { query }),
-		getItem: ({ id, item_id }: Params<typeof ops.getItem>) =>
-			call(ops.getItem, { params: { id, item_id } }),
-		prioritizeItem: ({ id, item_id }: Params<typeof ops.prioritizeItem>) =>
-			call(ops.prioritizeItem, { params: { id, item_id } }),
-		resetItem: ({ id, item_id }: Params<typeof ops.resetItem>) =>
-			call(ops.resetItem, { params: { id, item_id } }),
-		reportItemError: ({
-			id,
-			item_id,
-			...body
-		}: Params<typeof ops.reportItemError> & Body<typeof ops.reportItemError>) =>
-			call(ops.reportItemError, { params: { id, item_id }, body }),
-		// catalog
-		listBackends: () => call(ops.listBackends),
-		getBackend: ({ identifier }: Params<typeof ops.getBackend>) =>
-			call(ops.getBackend, { params: { identifier } }),
-		installBackend: (body: Body<typeof ops.installBackend>) => call(ops.installBackend, { body }),
-		updateBackend: ({
-			identifier,
-			...body
-		}: Params<typeof ops.updateBackend> & Body<typeof ops.updateBackend>) =>
-			call(ops.updateBackend, { params: { identifier }, body }),
-		uninstallBackend: ({ identifier }: Params<typeof ops.uninstallBackend>) =>
-			call(ops.uninstallBackend, { params: { identifier } }),
-		listConverters: () => call(ops.listConverters),
-		getConverter: ({ name }: Params<typeof ops.getConverter>) =>
-			call(ops.getConverter, { params: { name } }),
-		installConverter: (body: Body<typeof ops.installConverter>) =>
-			call(ops.installConverter, { body }),
-		updateConverter: ({
-			name,
-			...body
-		}: Params<typeof ops.updateConverter> & Body<typeof ops.updateConverter>) =>
-			call(ops.updateConverter, { params: { name }, body }),
-		uninstallConverter: ({ name }: Params<typeof ops.uninstallConverter>) =>
-			call(ops.uninstallConverter, { params: { name } }),
-		listScopes: () => call(ops.listScopes),
-		// logs
-		tailLog: ({ service, ...query }: Params<typeof ops.tailLog> & Query<typeof ops.tailLog>) =>
-			call(ops.tailLog, { params: { service }, query }),
+		...calls,
 		/** A long poll: waits up to `wait` seconds, so its budget is that plus the usual one. */
 		followLog: ({
 			service,
 			signal,
 			...query
-		}: Params<typeof ops.followLog> & Query<typeof ops.followLog> & { signal?: AbortSignal }) =>
+		}: Input<typeof ops.followLog> & { signal?: AbortSignal }) =>
 			call(ops.followLog, {
 				params: { service },
 				query,
