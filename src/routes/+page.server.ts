@@ -5,12 +5,13 @@ import { sourceSummary } from '$lib/source-summary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
+	const readAt = Date.now();
 	const [agent, sources, counts] = await Promise.all([
 		syncApi.getAgentStatus(),
 		syncApi.listSources(),
 		syncApi.getErrorCounts()
 	]).catch(pageError);
-	return { agent, sources: sources.map(sourceSummary), counts };
+	return { agent, sources: sources.map(sourceSummary), counts, readAt };
 };
 
 export const actions: Actions = agentActions;

@@ -9,6 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url }) => {
 	const status = SourceStatus.safeParse(url.searchParams.get('status')).data;
 	const backend = url.searchParams.get('backend') || undefined;
+	const readAt = Date.now();
 	const [sources, backends, counts] = await Promise.all([
 		syncApi.listSources({ status, backend }),
 		backendCatalog(),
@@ -18,7 +19,8 @@ export const load: PageServerLoad = async ({ url }) => {
 		sources: sources.map(sourceSummary),
 		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
 		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
-		filters: { status: status ?? '', backend: backend ?? '' }
+		filters: { status: status ?? '', backend: backend ?? '' },
+		readAt
 	};
 };
 

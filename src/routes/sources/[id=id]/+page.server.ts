@@ -9,6 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const id = Number(params.id);
+	const readAt = Date.now();
 	const [source, backends, scopes, counts] = await Promise.all([
 		syncApi.getSource({ id }),
 		backendCatalog(),
@@ -23,7 +24,8 @@ export const load: PageServerLoad = async ({ params }) => {
 			? { identifier: backend.identifier, name: backend.name, has_owner: backend.has_owner }
 			: null,
 		scopeName: scopes.find((s) => s.uuid === source.default_scope)?.name ?? null,
-		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 }
+		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 },
+		readAt
 	};
 };
 
