@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { operations } from '$lib/contract';
 import { createSyncApiClient } from '$lib/server/sync-api/client';
-import { SyncApiError } from '$lib/server/sync-api/sync-api-error';
+import { rejection } from '../helpers';
 
 const status = {
 	agent_service: 'running',
@@ -35,15 +35,6 @@ const refused = () => {
 	throw new TypeError('fetch failed');
 };
 
-async function failure(promise: Promise<unknown>): Promise<SyncApiError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(SyncApiError);
-	return error as SyncApiError;
-}
-
 describe('sync API client', () => {
 	it('has a function for every operation of the contract', () => {
 		const { client } = scripted();
@@ -71,7 +62,7 @@ describe('sync API client', () => {
 		const { client, calls } = scripted(
 			json({ error: { code: 'NotFound', message: 'no', details: [] } }, 404)
 		);
-		await failure(client.getBackend({ identifier: '../../admin?x=1' }));
+		await rejection(client.getBackend({ identifier: '../../admin?x=1' }));
 		expect(new URL(calls[0]!.url).pathname).toBe('/api/v1/backends/..%2F..%2Fadmin%3Fx%3D1');
 	});
 
@@ -92,7 +83,7 @@ describe('sync API client', () => {
 			}
 		};
 		const { client } = scripted(json(body, 422));
-		const error = await failure(
+		const error = await rejection(
 			client.createSource({ name: 'x', backend_identifier: 'b', config_data: {} })
 		);
 		expect(error).toMatchObject({ failure: 'rejected', status: 422, code: 'ValidationError' });
@@ -101,7 +92,7 @@ describe('sync API client', () => {
 
 	it('answers 503 when nothing listens, after retrying a GET twice', async () => {
 		const { client, calls } = scripted(refused);
-		const error = await failure(client.getAgentStatus());
+		const error = await rejection(client.getAgentStatus());
 		expect(error).toMatchObject({ failure: 'unreachable', status: 503 });
 		expect(error.message).toBe('The sync API at http://sync.test is unreachable');
 		expect(calls).toHaveLength(3);
@@ -109,7 +100,7 @@ describe('sync API client', () => {
 
 	it('never retries a POST', async () => {
 		const { client, calls } = scripted(refused);
-		await failure(client.stopAgent());
+		await rejection(client.stopAgent());
 		expect(calls).toHaveLength(1);
 	});
 
@@ -121,7 +112,7 @@ describe('sync API client', () => {
 
 	it('answers 504 when the sync API hangs past the budget', async () => {
 		const { client } = scripted(() => new Promise<Response>(() => {}));
-		const error = await failure(client.getAgentStatus());
+		const error = await rejection(client.getAgentStatus());
 		expect(error).toMatchObject({ failure: 'timeout', status: 504 });
 	});
 
@@ -130,7 +121,7 @@ describe('sync API client', () => {
 			new Response('<html>proxy</html>', { headers: { 'content-type': 'text/html' } });
 		for (const answer of [html, json({ ...status, iterations: -1 }), json({ oops: true }, 500)]) {
 			const { client } = scripted(answer);
-			const error = await failure(client.getAgentStatus());
+			const error = await rejection(client.getAgentStatus());
 			expect(error).toMatchObject({ failure: 'invalid', status: 502 });
 		}
 	});
@@ -140,7 +131,7 @@ describe('sync API client', () => {
 			error: { code: 'NotSupported', message: 'Needs the Python sync agent', details: [] }
 		};
 		const { client } = scripted(json(body, 501));
-		const error = await failure(client.installBackend({ source: 'pypi', package: 'x' }));
+		const error = await rejection(client.installBackend({ source: 'pypi', package: 'x' }));
 		expect(error).toMatchObject({
 			failure: 'rejected',
 			status: 501,
