@@ -1,4 +1,5 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
+import type { Item } from '$lib/contract';
 import { syncApi } from '../configured';
 import { act } from '../failure-mapping';
 
@@ -19,24 +20,23 @@ async function itemOf({ params, request }: RequestEvent) {
 	return item_id && id ? { id, item_id } : null;
 }
 
-const noItem = () => fail(400, { message: 'The form did not say which item' });
+/** An action on the item `itemOf` finds; `done` says what happened to it. */
+function itemAction(
+	call: (target: { id: number; item_id: number }) => Promise<Item>,
+	done: string
+) {
+	return async (event: RequestEvent) => {
+		const target = await itemOf(event);
+		if (!target) return fail(400, { message: 'The form did not say which item' });
+		return act(
+			() => call(target),
+			(item) => `Item ${item.id} ${done}`
+		);
+	};
+}
 
 /** Prioritize and reset of an item, for the item lists and the item's own page. */
 export const itemActions = {
-	prioritize: async (event: RequestEvent) => {
-		const target = await itemOf(event);
-		if (!target) return noItem();
-		return act(
-			() => syncApi.prioritizeItem(target),
-			(item) => `Item ${item.id} prioritized`
-		);
-	},
-	reset: async (event: RequestEvent) => {
-		const target = await itemOf(event);
-		if (!target) return noItem();
-		return act(
-			() => syncApi.resetItem(target),
-			(item) => `Item ${item.id} reset`
-		);
-	}
+	prioritize: itemAction((item) => syncApi.prioritizeItem(item), 'prioritized'),
+	reset: itemAction((item) => syncApi.resetItem(item), 'reset')
 };
