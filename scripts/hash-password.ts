@@ -4,7 +4,7 @@
  *   printf '%s\n' "$PW" | npm run --silent hash-password
  */
 import readline from 'node:readline';
-import { hashPassword } from '../src/lib/server/password';
+import { hashPassword } from '../src/lib/server/access/password';
 
 const MIN_LENGTH = 10;
 

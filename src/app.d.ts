@@ -1,5 +1,5 @@
-import type { Access } from '$lib/server/access';
-import type { SyncApiFailure } from '$lib/server/sync-api-error';
+import type { Access } from '$lib/server/access/policy';
+import type { SyncApiFailure } from '$lib/server/sync-api/sync-api-error';
 
 declare global {
 	namespace App {

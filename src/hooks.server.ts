@@ -5,8 +5,8 @@ import {
 	isPlainPath,
 	outcomeOf,
 	targetOf
-} from '$lib/server/request-checks';
-import { access, allowedHost, audit } from '$lib/server/security';
+} from '$lib/server/access/request-checks';
+import { access, allowedHost, audit } from '$lib/server/access/configured';
 import { settings } from '$lib/server/settings';
 
 /**

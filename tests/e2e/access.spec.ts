@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { hashPassword } from '../../src/lib/server/password';
+import { hashPassword } from '../../src/lib/server/access/password';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { send } from './raw-request';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../helpers';
 import { expectAccessible, screenshot } from './a11y';
 import { expect, test } from './fixtures';
 import { api, folderbaseSource } from './seed';
@@ -58,10 +58,7 @@ for (const javaScriptEnabled of [true, false]) {
 }
 
 test.describe('agent errors', () => {
-	const blocked = path.join(
-		fs.mkdtempSync(path.join(os.tmpdir(), 'qh-e2e-blocked-')),
-		'not-a-folder'
-	);
+	const blocked = path.join(tempDir('qh-e2e-blocked-'), 'not-a-folder');
 	fs.writeFileSync(blocked, '');
 	test.use({ stackEnv: { QH_STORE_DIR: path.join(blocked, 'store') } });
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from '@playwright/test';
 import type { Source } from '../../src/lib/contract';
+import { tempDir } from '../helpers';
 import type { Stack } from './stack';
 
 /** Calls the embedded sync API directly, to set up what a test starts from. */
@@ -29,7 +29,7 @@ export async function defaultScope(stack: Stack): Promise<string> {
 
 /** A folder of folder-base datasets: `{ 'Project/run': { 'file.txt': 'content' } }`; `_info` is the YAML. */
 export function datasetFolder(datasets: Record<string, Record<string, string>>): string {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-e2e-data-'));
+	const root = tempDir('qh-e2e-data-');
 	for (const [relative, files] of Object.entries(datasets)) {
 		const dir = path.join(root, relative);
 		fs.mkdirSync(dir, { recursive: true });
@@ -43,7 +43,7 @@ export function datasetFolder(datasets: Record<string, Record<string, string>>):
 
 /** A copy of the shared Quantify fixtures. */
 export function quantifyFolder(): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-e2e-quantify-'));
+	const dir = tempDir('qh-e2e-quantify-');
 	fs.cpSync(path.resolve(import.meta.dirname, '../fixtures/quantify'), dir, { recursive: true });
 	return dir;
 }

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/agent/db/database';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
+import { tempDir } from '../helpers';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -127,7 +127,7 @@ export async function startStack(
 	env: Record<string, string> = {},
 	options: StackOptions = {}
 ): Promise<Stack> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-e2e-'));
+	const dataDir = tempDir('qh-e2e-');
 	const [apiPort, dashboardPort] = [await freePort(), await freePort()];
 	const syncApiUrl = `http://127.0.0.1:${apiPort}`;
 	const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;

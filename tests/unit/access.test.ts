@@ -1,15 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { auditTrail } from '$lib/server/audit';
-import { hashPassword, isPasswordHash, verifyPassword } from '$lib/server/password';
-import { failureLimiter } from '$lib/server/rate-limit';
-import { formActionOf, isPlainPath } from '$lib/server/request-checks';
-import { loadSessionSecret, sessionSigner } from '$lib/server/session';
-import { localPath } from '$lib/server/next-url';
-
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'qh-access-'));
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { auditTrail } from '$lib/server/access/audit';
+import { hashPassword, isPasswordHash, verifyPassword } from '$lib/server/access/password';
+import { failureLimiter } from '$lib/server/access/rate-limit';
+import { formActionOf, isPlainPath } from '$lib/server/access/request-checks';
+import { loadSessionSecret, sessionSigner } from '$lib/server/access/session';
+import { localPath } from '$lib/server/access/next-url';
+import { tempDir } from '../helpers';
 
 describe('operator passwords', () => {
 	it('verifies the password it hashed, and nothing else', async () => {
@@ -56,7 +54,7 @@ describe('session cookies', () => {
 	});
 
 	it('keep a generated secret in the data directory, readable by its owner only', () => {
-		const dataDir = tempDir();
+		const dataDir = tempDir('qh-access-', onTestFinished);
 		const secret = loadSessionSecret({ dataDir });
 		expect(secret.length).toBeGreaterThanOrEqual(32);
 		expect(loadSessionSecret({ dataDir })).toBe(secret);
@@ -121,7 +119,7 @@ describe('request checks', () => {
 
 describe('audit trail', () => {
 	it('lists the latest entries first, skipping a line cut by a crash', () => {
-		const trail = auditTrail(tempDir());
+		const trail = auditTrail(tempDir('qh-access-', onTestFinished));
 		const entry = (n: number) => ({
 			time: new Date(n).toISOString(),
 			role: 'operator' as const,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostAllowList, isShared } from '$lib/server/hosts';
+import { hostAllowList, isShared } from '$lib/server/access/hosts';
 
 describe('the Host allow-list', () => {
 	const local = hostAllowList({ bind: '127.0.0.1' });

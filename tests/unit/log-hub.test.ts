@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { LogRecord } from '$lib/contract';
-import { LogHub, type LogEvent, type LogSubscriber } from '$lib/server/live/log-hub';
-import type { SyncApiClient } from '$lib/server/sync-api';
+import { LogHub, type LogEvent, type LogSubscriber } from '$lib/server/sync-api/live/log-hub';
+import type { SyncApiClient } from '$lib/server/sync-api/client';
 
 function record(offset: number, message = `record at ${offset}`): LogRecord {
 	const text = `2026-01-01T00:00:00.000Z INFO test: ${message}`;

@@ -1,12 +1,12 @@
 /** The log page before its service ever wrote a record: it still goes live from the start. */
 import { describe, expect, it, vi } from 'vitest';
 import type { LogRecord } from '$lib/contract';
-import { LogHub } from '$lib/server/live/log-hub';
-import type { SyncApiClient } from '$lib/server/sync-api';
+import { LogHub } from '$lib/server/sync-api/live/log-hub';
+import type { SyncApiClient } from '$lib/server/sync-api/client';
 import { startAgent } from '../integration/harness';
 
 const current: { client: SyncApiClient | null } = { client: null };
-vi.mock('$lib/server/api', () => ({
+vi.mock('$lib/server/sync-api/configured', () => ({
 	get syncApi() {
 		return current.client;
 	}

@@ -4,11 +4,11 @@
  */
 import { isActionFailure, isHttpError } from '@sveltejs/kit';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSyncApiClient, type SyncApiClient } from '$lib/server/sync-api';
+import { createSyncApiClient, type SyncApiClient } from '$lib/server/sync-api/client';
 import { startAgent } from '../integration/harness';
 
 const current: { client: SyncApiClient | null } = { client: null };
-vi.mock('$lib/server/api', () => ({
+vi.mock('$lib/server/sync-api/configured', () => ({
 	get syncApi() {
 		return current.client;
 	}

@@ -1,6 +1,6 @@
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sseResponse, type Send } from '$lib/server/live/sse-response';
+import { sseResponse, type Send } from '$lib/server/sync-api/live/sse-response';
 
 const decoder = new TextDecoder();
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSyncApiClient } from '$lib/server/sync-api';
-import { SyncApiError } from '$lib/server/sync-api-error';
+import { operations } from '$lib/contract';
+import { createSyncApiClient } from '$lib/server/sync-api/client';
+import { rejection } from '../helpers';
 
 const status = {
 	agent_service: 'running',
@@ -34,16 +35,23 @@ const refused = () => {
 	throw new TypeError('fetch failed');
 };
 
-async function failure(promise: Promise<unknown>): Promise<SyncApiError> {
-	const error = await promise.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(error).toBeInstanceOf(SyncApiError);
-	return error as SyncApiError;
-}
-
 describe('sync API client', () => {
+	it('has a function for every operation of the contract', () => {
+		const { client } = scripted();
+		for (const id of Object.keys(operations)) {
+			expect(typeof (client as unknown as Record<string, unknown>)[id], id).toBe('function');
+		}
+	});
+
+	it('sends path parameters in the path and the rest as the body', async () => {
+		const mapping = { scope_identifier: 'A/B', scope_uuid: '00000000-0000-4000-8000-000000000000' };
+		const { client, calls } = scripted(json({ ...mapping, scope_name: null }));
+		await client.updateScopeMapping({ id: 3, ...mapping });
+		expect(new URL(calls[0]!.url).pathname).toBe('/api/v1/sources/3/scope-mappings/A%2FB');
+		expect(calls[0]?.method).toBe('PATCH');
+		expect(await calls[0]!.json()).toEqual({ scope_uuid: mapping.scope_uuid });
+	});
+
 	it('parses a valid answer with the contract', async () => {
 		const { client, calls } = scripted(json(status));
 		await expect(client.getAgentStatus()).resolves.toEqual(status);
@@ -54,7 +62,7 @@ describe('sync API client', () => {
 		const { client, calls } = scripted(
 			json({ error: { code: 'NotFound', message: 'no', details: [] } }, 404)
 		);
-		await failure(client.getBackend({ identifier: '../../admin?x=1' }));
+		await rejection(client.getBackend({ identifier: '../../admin?x=1' }));
 		expect(new URL(calls[0]!.url).pathname).toBe('/api/v1/backends/..%2F..%2Fadmin%3Fx%3D1');
 	});
 
@@ -75,7 +83,7 @@ describe('sync API client', () => {
 			}
 		};
 		const { client } = scripted(json(body, 422));
-		const error = await failure(
+		const error = await rejection(
 			client.createSource({ name: 'x', backend_identifier: 'b', config_data: {} })
 		);
 		expect(error).toMatchObject({ failure: 'rejected', status: 422, code: 'ValidationError' });
@@ -84,7 +92,7 @@ describe('sync API client', () => {
 
 	it('answers 503 when nothing listens, after retrying a GET twice', async () => {
 		const { client, calls } = scripted(refused);
-		const error = await failure(client.getAgentStatus());
+		const error = await rejection(client.getAgentStatus());
 		expect(error).toMatchObject({ failure: 'unreachable', status: 503 });
 		expect(error.message).toBe('The sync API at http://sync.test is unreachable');
 		expect(calls).toHaveLength(3);
@@ -92,7 +100,7 @@ describe('sync API client', () => {
 
 	it('never retries a POST', async () => {
 		const { client, calls } = scripted(refused);
-		await failure(client.stopAgent());
+		await rejection(client.stopAgent());
 		expect(calls).toHaveLength(1);
 	});
 
@@ -104,7 +112,7 @@ describe('sync API client', () => {
 
 	it('answers 504 when the sync API hangs past the budget', async () => {
 		const { client } = scripted(() => new Promise<Response>(() => {}));
-		const error = await failure(client.getAgentStatus());
+		const error = await rejection(client.getAgentStatus());
 		expect(error).toMatchObject({ failure: 'timeout', status: 504 });
 	});
 
@@ -113,7 +121,7 @@ describe('sync API client', () => {
 			new Response('<html>proxy</html>', { headers: { 'content-type': 'text/html' } });
 		for (const answer of [html, json({ ...status, iterations: -1 }), json({ oops: true }, 500)]) {
 			const { client } = scripted(answer);
-			const error = await failure(client.getAgentStatus());
+			const error = await rejection(client.getAgentStatus());
 			expect(error).toMatchObject({ failure: 'invalid', status: 502 });
 		}
 	});
@@ -123,7 +131,7 @@ describe('sync API client', () => {
 			error: { code: 'NotSupported', message: 'Needs the Python sync agent', details: [] }
 		};
 		const { client } = scripted(json(body, 501));
-		const error = await failure(client.installBackend({ source: 'pypi', package: 'x' }));
+		const error = await rejection(client.installBackend({ source: 'pypi', package: 'x' }));
 		expect(error).toMatchObject({
 			failure: 'rejected',
 			status: 501,

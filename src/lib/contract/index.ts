@@ -8,7 +8,7 @@ import { sourceOperations } from './sources';
 export * from './agent';
 export * from './catalog';
 export * from './common';
-export * from './errors';
+export * from './error-codes';
 export * from './inbox';
 export * from './items';
 export * from './logs';

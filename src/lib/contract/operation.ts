@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ErrorBody, errorStatus, type ErrorCode } from './errors';
+import { ErrorBody, errorStatus, type ErrorCode } from './error-codes';
 
 /**
  * An operation of the sync API, in the shape of an OpenAPI route config: the embedded

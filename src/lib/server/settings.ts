@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { env } from '$env/dynamic/private';
 import { z } from 'zod';
-import { isPasswordHash } from './password';
+import { isPasswordHash } from '$lib/server/access/password';
 
 const DashboardEnv = z.object({
 	SYNC_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:10410'),

@@ -1,5 +1,5 @@
-import { requireOperator } from '$lib/server/access';
-import { audit } from '$lib/server/security';
+import { requireOperator } from '$lib/server/access/policy';
+import { audit } from '$lib/server/access/configured';
 import type { PageServerLoad } from './$types';
 
 const SHOWN = 500;

@@ -1,5 +1,5 @@
-import { syncApi } from '$lib/server/api';
-import { pageError } from '$lib/server/errors';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {

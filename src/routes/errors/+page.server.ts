@@ -1,8 +1,8 @@
 import type { ErrorCounts } from '$lib/contract';
-import { syncApi } from '$lib/server/api';
-import { errorActions, type ErrorScope } from '$lib/server/error-actions';
-import { listPageError } from '$lib/server/errors';
-import { errorListQuery } from '$lib/server/query';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { inboxActions, type ErrorOwners } from '$lib/server/sync-api/actions/inbox';
+import { listPageError } from '$lib/server/sync-api/failure-mapping';
+import { errorListQuery } from '$lib/server/sync-api/error-list-query';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The inbox's filters: `level=agent|source` and `source=<id>`. */
@@ -16,10 +16,10 @@ function filters(url: URL) {
 }
 
 /** Whose errors the filters cover (sources with unread errors only): what "mark all" flips. */
-function inboxScope(
+function ownersOf(
 	{ level, source_id }: ReturnType<typeof filters>,
 	counts: ErrorCounts
-): ErrorScope {
+): ErrorOwners {
 	if (source_id) return { agent: false, sources: [source_id] };
 	return {
 		agent: level !== 'source',
@@ -35,11 +35,11 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi.listSources(),
 		syncApi.getErrorCounts()
 	]).catch(listPageError(url));
-	const scope = inboxScope({ level, source_id }, counts);
+	const owners = ownersOf({ level, source_id }, counts);
 	const unread =
-		(scope.agent ? counts.agent.unread : 0) +
+		(owners.agent ? counts.agent.unread : 0) +
 		counts.sources
-			.filter((c) => scope.sources.includes(c.source_id))
+			.filter((c) => owners.sources.includes(c.source_id))
 			.reduce((n, c) => n + c.unread, 0);
 	return {
 		errors: page.items,
@@ -50,6 +50,6 @@ export const load: PageServerLoad = async ({ url }) => {
 	};
 };
 
-export const actions: Actions = errorActions(async ({ url }) =>
-	inboxScope(filters(url), await syncApi.getErrorCounts())
+export const actions: Actions = inboxActions(async ({ url }) =>
+	ownersOf(filters(url), await syncApi.getErrorCounts())
 );

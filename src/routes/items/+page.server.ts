@@ -1,7 +1,7 @@
-import { syncApi } from '$lib/server/api';
-import { listPageError } from '$lib/server/errors';
-import { prioritizeAction, resetAction } from './items.server';
-import { listQuery, readSearch } from './search';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { listPageError } from '$lib/server/sync-api/failure-mapping';
+import { itemActions } from '$lib/server/sync-api/actions/items';
+import { listQuery, readSearch } from '$lib/item-search';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -21,7 +21,4 @@ export const load: PageServerLoad = async ({ url }) => {
 	};
 };
 
-export const actions: Actions = {
-	prioritize: ({ request }) => prioritizeAction(request),
-	reset: ({ request }) => resetAction(request)
-};
+export const actions: Actions = itemActions;

@@ -1,5 +1,5 @@
-import { statusHub } from '$lib/server/live/hubs';
-import { sseResponse } from '$lib/server/live/sse-response';
+import { statusHub } from '$lib/server/sync-api/live/hubs';
+import { sseResponse } from '$lib/server/sync-api/live/sse-response';
 import type { RequestHandler } from './$types';
 
 /** `GET /live`: the agent and source status as server-sent events, whenever it changes. */

@@ -1,9 +1,9 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { setFlash } from '$lib/server/flash';
-import { localPath } from '$lib/server/next-url';
-import { verifyPassword } from '$lib/server/password';
-import { access } from '$lib/server/security';
-import { SESSION_COOKIE } from '$lib/server/access';
+import { localPath } from '$lib/server/access/next-url';
+import { verifyPassword } from '$lib/server/access/password';
+import { access } from '$lib/server/access/configured';
+import { SESSION_COOKIE } from '$lib/server/access/policy';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => ({

@@ -1,24 +1,26 @@
 import { SourceStatus } from '$lib/contract';
-import { sourceRunActions } from '$lib/server/actions';
-import { syncApi } from '$lib/server/api';
-import { backendCatalog } from '$lib/server/catalog';
-import { pageError } from '$lib/server/errors';
-import { sourceRow } from '$lib/source-row';
+import { sourceRunActions } from '$lib/server/sync-api/actions/run';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { backendCatalog } from '$lib/server/sync-api/catalog';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
+import { sourceSummary } from '$lib/source-summary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const status = SourceStatus.safeParse(url.searchParams.get('status')).data;
 	const backend = url.searchParams.get('backend') || undefined;
+	const readAt = Date.now();
 	const [sources, backends, counts] = await Promise.all([
 		syncApi.listSources({ status, backend }),
 		backendCatalog(),
 		syncApi.getErrorCounts()
 	]).catch(pageError);
 	return {
-		sources: sources.map(sourceRow),
+		sources: sources.map(sourceSummary),
 		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
 		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
-		filters: { status: status ?? '', backend: backend ?? '' }
+		filters: { status: status ?? '', backend: backend ?? '' },
+		readAt
 	};
 };
 

@@ -1,7 +1,7 @@
-import { syncApi } from '$lib/server/api';
-import { errorActions } from '$lib/server/error-actions';
-import { listPageError } from '$lib/server/errors';
-import { errorListQuery } from '$lib/server/query';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { inboxActions } from '$lib/server/sync-api/actions/inbox';
+import { listPageError } from '$lib/server/sync-api/failure-mapping';
+import { errorListQuery } from '$lib/server/sync-api/error-list-query';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -12,4 +12,4 @@ export const load: PageServerLoad = async ({ url }) => {
 	return { errors: page.items, nextCursor: page.next_cursor, unread: counts.agent.unread };
 };
 
-export const actions: Actions = errorActions(() => ({ agent: true, sources: [] }));
+export const actions: Actions = inboxActions(() => ({ agent: true, sources: [] }));

@@ -1,6 +1,6 @@
-import { syncApi } from '$lib/server/api';
-import { pageError } from '$lib/server/errors';
-import { packageActions } from '$lib/server/package-actions';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
+import { packageActions } from '$lib/server/sync-api/actions/packages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {

@@ -1,9 +1,9 @@
 import type { LogRecord, LogService } from '$lib/contract';
 import { matchesFilter } from '$lib/log-filter';
-import { syncApi } from '$lib/server/api';
-import { pageError } from '$lib/server/errors';
-import { toEvents } from '$lib/server/live/log-hub';
-import { SyncApiError } from '$lib/server/sync-api-error';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
+import { toEvents } from '$lib/server/sync-api/live/log-hub';
+import { SyncApiError } from '$lib/server/sync-api/sync-api-error';
 import type { PageServerLoad } from './$types';
 
 const AROUND_MS = 2 * 60 * 1000;

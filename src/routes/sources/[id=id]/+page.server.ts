@@ -1,13 +1,15 @@
 import { redirect } from '@sveltejs/kit';
-import { reportAction, sourceRunActions } from '$lib/server/actions';
-import { syncApi } from '$lib/server/api';
-import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/catalog';
-import { act, actionFailure, pageError } from '$lib/server/errors';
+import { reportAction } from '$lib/server/sync-api/actions/report';
+import { sourceRunActions } from '$lib/server/sync-api/actions/run';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/sync-api/catalog';
+import { act, actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
 import { setFlash } from '$lib/server/flash';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const id = Number(params.id);
+	const readAt = Date.now();
 	const [source, backends, scopes, counts] = await Promise.all([
 		syncApi.getSource({ id }),
 		backendCatalog(),
@@ -22,7 +24,8 @@ export const load: PageServerLoad = async ({ params }) => {
 			? { identifier: backend.identifier, name: backend.name, has_owner: backend.has_owner }
 			: null,
 		scopeName: scopes.find((s) => s.uuid === source.default_scope)?.name ?? null,
-		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 }
+		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 },
+		readAt
 	};
 };
 

@@ -1,6 +1,6 @@
 import type { LogService } from '$lib/contract';
-import { syncApi } from '$lib/server/api';
-import { pageError } from '$lib/server/errors';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { RequestHandler } from './$types';
 
 /** The whole log (current file and backup) as a text file. */

@@ -1,7 +1,7 @@
 import type { LogService } from '$lib/contract';
 import { LogPosition } from '$lib/contract';
-import { logHubs } from '$lib/server/live/hubs';
-import { sseResponse } from '$lib/server/live/sse-response';
+import { logHubs } from '$lib/server/sync-api/live/hubs';
+import { sseResponse } from '$lib/server/sync-api/live/sse-response';
 import type { RequestHandler } from './$types';
 
 /**

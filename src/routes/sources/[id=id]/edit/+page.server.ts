@@ -1,10 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
-import { requireOperator } from '$lib/server/access';
-import { syncApi } from '$lib/server/api';
-import { backendCatalog, configEntries } from '$lib/server/catalog';
-import { actionFailure, pageError } from '$lib/server/errors';
+import { requireOperator } from '$lib/server/access/policy';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { backendCatalog, configEntries } from '$lib/server/sync-api/catalog';
+import { actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
 import { setFlash } from '$lib/server/flash';
-import { readSourceForm, type SourceFormValues } from '../../source-form';
+import { readSourceForm, type SourceFormValues } from '$lib/source-form';
 import type { Actions, PageServerLoad } from './$types';
 
 async function sourceAndBackend(id: number) {

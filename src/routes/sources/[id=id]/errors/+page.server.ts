@@ -1,7 +1,7 @@
-import { syncApi } from '$lib/server/api';
-import { errorActions } from '$lib/server/error-actions';
-import { listPageError } from '$lib/server/errors';
-import { errorListQuery } from '$lib/server/query';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { inboxActions } from '$lib/server/sync-api/actions/inbox';
+import { listPageError } from '$lib/server/sync-api/failure-mapping';
+import { errorListQuery } from '$lib/server/sync-api/error-list-query';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url }) => {
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	};
 };
 
-export const actions: Actions = errorActions(({ params }) => ({
+export const actions: Actions = inboxActions(({ params }) => ({
 	agent: false,
 	sources: [Number(params.id)]
 }));

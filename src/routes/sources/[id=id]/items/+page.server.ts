@@ -1,7 +1,7 @@
-import { syncApi } from '$lib/server/api';
-import { listPageError } from '$lib/server/errors';
-import { prioritizeAction, resetAction } from '../../../items/items.server';
-import { listQuery, readSearch } from '../../../items/search';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { listPageError } from '$lib/server/sync-api/failure-mapping';
+import { itemActions } from '$lib/server/sync-api/actions/items';
+import { listQuery, readSearch } from '$lib/item-search';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url }) => {
@@ -14,7 +14,4 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	return { source: { id: source.id, name: source.name }, search, page };
 };
 
-export const actions: Actions = {
-	prioritize: ({ request, params }) => prioritizeAction(request, Number(params.id)),
-	reset: ({ request, params }) => resetAction(request, Number(params.id))
-};
+export const actions: Actions = itemActions;

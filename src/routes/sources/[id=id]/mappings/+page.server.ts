@@ -1,5 +1,5 @@
-import { syncApi } from '$lib/server/api';
-import { act, pageError } from '$lib/server/errors';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { act, pageError } from '$lib/server/sync-api/failure-mapping';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {

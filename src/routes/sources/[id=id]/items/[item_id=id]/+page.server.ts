@@ -1,6 +1,7 @@
-import { reportAction } from '$lib/server/actions';
-import { syncApi } from '$lib/server/api';
-import { act, pageError } from '$lib/server/errors';
+import { itemActions } from '$lib/server/sync-api/actions/items';
+import { reportAction } from '$lib/server/sync-api/actions/report';
+import { syncApi } from '$lib/server/sync-api/configured';
+import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { Actions, PageServerLoad } from './$types';
 
 function target(params: { id: string; item_id: string }) {
@@ -17,16 +18,7 @@ export const load: PageServerLoad = async ({ params }) => {
 };
 
 export const actions: Actions = {
-	prioritize: ({ params }) =>
-		act(
-			() => syncApi.prioritizeItem(target(params)),
-			(item) => `Item ${item.id} prioritized`
-		),
-	reset: ({ params }) =>
-		act(
-			() => syncApi.resetItem(target(params)),
-			(item) => `Item ${item.id} reset`
-		),
+	...itemActions,
 	report: ({ params, request }) =>
 		reportAction(request, (body) => syncApi.reportItemError({ ...target(params), ...body }))
 };

@@ -1,6 +1,6 @@
 import type { LogService } from '$lib/contract';
-import { syncApi } from '../api';
-import { sourceRow } from '$lib/source-row';
+import { sourceSummary } from '$lib/source-summary';
+import { syncApi } from '../configured';
 import { LogHub } from './log-hub';
 import { StatusHub } from './status-hub';
 
@@ -17,5 +17,5 @@ export const statusHub = new StatusHub(async () => {
 		syncApi.listSources(),
 		syncApi.getErrorCounts()
 	]);
-	return { agent, sources: sources.map(sourceRow), counts };
+	return { agent, sources: sources.map(sourceSummary), counts };
 }, 1000);

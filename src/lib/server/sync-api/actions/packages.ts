@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { InstallRequest } from '$lib/contract';
-import { act } from '$lib/server/errors';
+import { act } from '../failure-mapping';
 
 interface Described {
 	name: string;

@@ -1,17 +1,19 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
-import { syncApi } from './api';
-import { act } from './errors';
+import { syncApi } from '../configured';
+import { act } from '../failure-mapping';
 
-/** Whose errors "mark all viewed" covers on a page. */
-export type ErrorScope = { agent: boolean; sources: number[] };
+/** Whose errors "mark all viewed" covers on a page: the agent's, and those of these sources. */
+export type ErrorOwners = { agent: boolean; sources: number[] };
 
 const plural = (n: number) => `${n} ${n === 1 ? 'error' : 'errors'}`;
 
 /**
  * The error inboxes' actions. `markError` flips one error (agent or source, as its row says);
- * `markAllViewed` flips what `scopeOf` covers, only up to the newest error the person saw.
+ * `markAllViewed` flips the errors of `ownersOf`, only up to the newest error the person saw.
  */
-export function errorActions(scopeOf: (event: RequestEvent) => Promise<ErrorScope> | ErrorScope) {
+export function inboxActions(
+	ownersOf: (event: RequestEvent) => Promise<ErrorOwners> | ErrorOwners
+) {
 	return {
 		markError: async ({ request }: RequestEvent) => {
 			const form = await request.formData();
@@ -32,12 +34,12 @@ export function errorActions(scopeOf: (event: RequestEvent) => Promise<ErrorScop
 			const upToId = Number((await event.request.formData()).get('up_to_id'));
 			if (!Number.isInteger(upToId) || upToId < 1)
 				return fail(400, { message: 'Reload the page and try again.' });
-			const scope = await scopeOf(event);
+			const owners = await ownersOf(event);
 			return act(
 				async () => {
 					const results = await Promise.all([
-						scope.agent ? syncApi.markAllAgentErrorsViewed({ up_to_id: upToId }) : { flipped: 0 },
-						...scope.sources.map((id) =>
+						owners.agent ? syncApi.markAllAgentErrorsViewed({ up_to_id: upToId }) : { flipped: 0 },
+						...owners.sources.map((id) =>
 							syncApi.markAllSourceErrorsViewed({ id, up_to_id: upToId })
 						)
 					]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '$lib/contract';
-import { readSourceForm } from './source-form';
+import { readSourceForm } from '$lib/source-form';
 
 const backend: Backend = {
 	identifier: 'etiket_sync_agent_coretools',

@@ -1,5 +1,3 @@
-import type { Item } from '$lib/contract';
-
 /**
  * The item search as it reads in a bookmarkable URL (`?q=&synchronized=&sort=&cursor=`),
  * shared by the items of one source and the items of every source.
@@ -62,18 +60,4 @@ export function describeSearch(search: ItemSearch): string {
 	if (search.synchronized) parts.push(search.synchronized === 'true' ? 'synced' : 'not synced');
 	if (search.q) parts.push(`matching “${search.q}”`);
 	return parts.join(', ');
-}
-
-export type ItemStatus = 'synced' | 'failed' | 'pending' | 'live';
-
-/** One word for where an item stands; an error outweighs the rest. */
-export function itemStatus(item: Item): ItemStatus {
-	if (!item.synchronized && item.error !== null) return 'failed';
-	if (item.live) return 'live';
-	return item.synchronized ? 'synced' : 'pending';
-}
-
-/** A long text cut to `length` characters, with an ellipsis when cut. */
-export function shorten(text: string, length = 80): string {
-	return text.length > length ? `${text.slice(0, length - 1).trimEnd()}…` : text;
 }

@@ -1,5 +1,6 @@
-import type { Backend, ConfigField, Source } from '$lib/contract';
-import { syncApi } from './api';
+import type { ConfigEntry } from '$lib/config-entry';
+import type { Backend, Source } from '$lib/contract';
+import { syncApi } from './configured';
 
 const TTL_MS = 30_000;
 /** Per client, so that a cached answer always comes from the sync API being asked. */
@@ -18,15 +19,6 @@ export function backendCatalog(): Promise<Backend[]> {
 	cache.set(client, { at: Date.now(), backends });
 	backends.catch(() => cache.delete(client));
 	return backends;
-}
-
-export interface ConfigEntry {
-	field: ConfigField | null;
-	name: string;
-	/** Null for a secret: its value never leaves the dashboard server. */
-	value: string | number | boolean | null;
-	/** For a secret: whether one is stored. */
-	isSet: boolean;
 }
 
 /** A source's config as a page may show it: secret values are left out. */

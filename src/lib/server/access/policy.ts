@@ -2,7 +2,7 @@ import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { isShared } from './hosts';
 import { failureLimiter } from './rate-limit';
 import { loadSessionSecret, sessionSigner, type Session } from './session';
-import type { DashboardSettings } from './settings';
+import type { DashboardSettings } from '$lib/server/settings';
 
 /**
  * Who may act:

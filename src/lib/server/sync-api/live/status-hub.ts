@@ -1,14 +1,5 @@
-import type { AgentStatus, ErrorCounts } from '$lib/contract';
-import type { SourceRow } from '$lib/source-row';
+import type { StatusSnapshot, StatusUpdate } from '$lib/status-snapshot';
 
-/** What the live pages show: the agent, every source (as a row: no settings), the error counts. */
-export interface StatusSnapshot {
-	agent: AgentStatus;
-	sources: SourceRow[];
-	counts: ErrorCounts;
-}
-
-export type StatusUpdate = StatusSnapshot | { unreachable: string };
 export type StatusListener = (update: StatusUpdate) => void;
 
 /**
@@ -24,7 +15,7 @@ export class StatusHub {
 	#latest: StatusUpdate | null = null;
 
 	constructor(
-		readonly read: () => Promise<StatusSnapshot>,
+		readonly read: () => Promise<Omit<StatusSnapshot, 'readAt'>>,
 		readonly intervalMs: number
 	) {}
 
@@ -44,14 +35,16 @@ export class StatusHub {
 	}
 
 	async #poll(run: number) {
+		const readAt = Date.now();
 		let update: StatusUpdate;
 		try {
-			update = await this.read();
+			update = { ...(await this.read()), readAt };
 		} catch (error) {
 			update = { unreachable: (error as Error).message };
 		}
 		if (run !== this.#run) return;
-		const serialized = JSON.stringify(update);
+		// The time of the read is left out: a change is a change of what the pages show.
+		const serialized = JSON.stringify({ ...update, readAt: undefined });
 		if (serialized !== this.#last) {
 			this.#last = serialized;
 			this.#latest = update;

@@ -1,7 +1,7 @@
-import { accessPolicy } from './access';
+import { accessPolicy } from './policy';
 import { auditTrail } from './audit';
 import { hostAllowList } from './hosts';
-import { settings } from './settings';
+import { settings } from '$lib/server/settings';
 
 /** The dashboard's access policy, Host allow-list and audit trail, built once from settings. */
 export const access = accessPolicy(settings);

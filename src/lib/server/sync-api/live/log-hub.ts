@@ -1,6 +1,6 @@
 import type { LogRecord, LogService } from '$lib/contract';
 import { comparePositions } from '$lib/log-position';
-import type { SyncApiClient } from '../sync-api';
+import type { SyncApiClient } from '../client';
 
 /**
  * A log record as the stream sends it: `id` is where the log continues after this record, so

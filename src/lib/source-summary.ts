@@ -1,10 +1,10 @@
 import type { Source } from '$lib/contract';
 
 /**
- * What source lists and the live status show of a source: no settings, so no secret either,
- * and a fiftieth of the bytes on a lab's overview.
+ * A source as lists and the live status show it: no settings, so no secret either, and a
+ * fiftieth of the bytes on a lab's overview.
  */
-export type SourceRow = Pick<
+export type SourceSummary = Pick<
 	Source,
 	| 'id'
 	| 'name'
@@ -16,7 +16,7 @@ export type SourceRow = Pick<
 	| 'last_update'
 >;
 
-export function sourceRow(source: Source): SourceRow {
+export function sourceSummary(source: Source): SourceSummary {
 	return {
 		id: source.id,
 		name: source.name,

@@ -1,0 +1,17 @@
+import type { AgentStatus, ErrorCounts } from '$lib/contract';
+import type { SourceSummary } from '$lib/source-summary';
+
+/** What the live pages show: the agent, every source (no settings), the error counts. */
+export interface StatusSnapshot {
+	agent: AgentStatus;
+	sources: SourceSummary[];
+	counts: ErrorCounts;
+	/**
+	 * When the dashboard server began reading it (its clock, ms): a page shows the newer of its
+	 * load and the pushed snapshot.
+	 */
+	readAt: number;
+}
+
+/** What `/live` pushes: a snapshot, or why there is none. */
+export type StatusUpdate = StatusSnapshot | { unreachable: string };
