@@ -31,6 +31,28 @@ export default ts.config(
 		}
 	},
 	{
+		// A route imports only from its own folder; what two routes share lives in $lib.
+		files: ['src/routes/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [{ name: 'svelte/store', message: 'Use runes ($state) or svelte/reactivity.' }],
+					patterns: [
+						{
+							regex: '^\\.\\./(?!app\\.css$)',
+							message: 'Another route’s folder: share it through $lib.'
+						},
+						{
+							regex: '^\\./[^/]+/',
+							message: 'A subfolder is another route: share it through $lib.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		// Playwright fixtures must destructure their (here empty) dependencies.
 		files: ['tests/e2e/**'],
 		rules: { 'no-empty-pattern': 'off' }

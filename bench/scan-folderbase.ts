@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findBackend } from '../src/agent/backends/catalog';
 import { openDatabase } from '../src/agent/db/database';
-import { scanSource } from '../src/agent/engine/run-source';
+import { scanSource } from '../src/agent/engine/scan';
 import { createLogger } from '../src/agent/logs/logger';
 import { seedScopes, listScopes } from '../src/agent/services/scopes';
 import { createSource, findSourceRow } from '../src/agent/services/sources';

@@ -1,6 +1,6 @@
 import { createApp } from './api/app';
 import { openDatabase } from './db/database';
-import { AgentSupervisor } from './engine/supervisor';
+import { AgentSupervisor } from './supervisor';
 import { createLogger } from './logs/logger';
 import { seedScopes } from './services/scopes';
 import type { AgentSettings } from './settings';

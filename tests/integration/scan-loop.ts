@@ -5,7 +5,7 @@
  */
 import { findBackend } from '../../src/agent/backends/catalog';
 import { openDatabase } from '../../src/agent/db/database';
-import { scanSource } from '../../src/agent/engine/run-source';
+import { scanSource } from '../../src/agent/engine/scan';
 import { createLogger } from '../../src/agent/logs/logger';
 import { findSourceRow } from '../../src/agent/services/sources';
 import { readAgentSettings } from '../../src/agent/settings';

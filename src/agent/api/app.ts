@@ -1,12 +1,12 @@
 import { HTTPException } from 'hono/http-exception';
-import { ApiError } from './errors';
+import { ContractError } from '../services/contract-error';
 import { createRouter, type AppDeps } from './router';
-import { agentRouter } from './routes/agent/agent.routes';
-import { catalogRouter } from './routes/catalog/catalog.routes';
-import { inboxRouter } from './routes/inbox/inbox.routes';
-import { itemsRouter } from './routes/items/items.routes';
-import { logsRouter } from './routes/logs/logs.routes';
-import { sourcesRouter } from './routes/sources/sources.routes';
+import { agentRouter } from './routes/agent/agent.index';
+import { catalogRouter } from './routes/catalog/catalog.index';
+import { inboxRouter } from './routes/inbox/inbox.index';
+import { itemsRouter } from './routes/items/items.index';
+import { logsRouter } from './routes/logs/logs.index';
+import { sourcesRouter } from './routes/sources/sources.index';
 
 const routers = [agentRouter, inboxRouter, sourcesRouter, itemsRouter, catalogRouter, logsRouter];
 
@@ -39,17 +39,23 @@ export function createApp(deps: AppDeps) {
 	});
 
 	app.notFound((c) => {
-		const body = new ApiError('NotFound', `No route for ${c.req.method} ${c.req.path}`).toBody();
+		const body = new ContractError(
+			'NotFound',
+			`No route for ${c.req.method} ${c.req.path}`
+		).toBody();
 		return c.json(body, 404);
 	});
 	app.onError((error, c) => {
-		if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+		if (error instanceof ContractError) return c.json(error.toBody(), error.status);
 		if (error instanceof HTTPException && error.status < 500) {
 			// Hono's own refusals (e.g. a body that is not JSON) are invalid input too.
-			return c.json(new ApiError('ValidationError', error.message).toBody(), 422);
+			return c.json(new ContractError('ValidationError', error.message).toBody(), 422);
 		}
 		deps.log.error('Unhandled error in %s %s', c.req.method, c.req.path, error);
-		return c.json(new ApiError('InternalError', 'Internal error in the sync API').toBody(), 500);
+		return c.json(
+			new ContractError('InternalError', 'Internal error in the sync API').toBody(),
+			500
+		);
 	});
 	return app;
 }

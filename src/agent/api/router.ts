@@ -1,10 +1,10 @@
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Db } from '../db/database';
-import type { AgentSupervisor } from '../engine/supervisor';
+import type { AgentSupervisor } from '../supervisor';
 import type { Logger } from '../logs/logger';
 import type { AgentSettings } from '../settings';
-import { ApiError, issuesToDetails } from './errors';
+import { ContractError } from '../services/contract-error';
 
 export interface AppDeps {
 	settings: AgentSettings;
@@ -24,14 +24,13 @@ export function createRouter() {
 	return new OpenAPIHono<AppEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
-				throw new ApiError(
-					'ValidationError',
-					'The request is invalid',
-					issuesToDetails(result.error.issues)
-				);
+				// Zod's issue paths become the contract's dotted field paths.
+				const details = result.error.issues.map((issue) => ({
+					path: issue.path.map(String).join('.'),
+					message: issue.message
+				}));
+				throw new ContractError('ValidationError', 'The request is invalid', details);
 			}
 		}
 	});
 }
-
-export { createRoute };

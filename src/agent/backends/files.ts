@@ -10,11 +10,6 @@ export interface FoundFile {
 	mtimeMs: number;
 }
 
-/** Hidden files and folders (a segment starting with `.`) are never part of a dataset. */
-export function isHidden(name: string): boolean {
-	return name.split('/').some((segment) => segment.startsWith('.'));
-}
-
 /** Every non-hidden file under a folder, with size and modification time, sorted by name. */
 export async function listFiles(folder: string): Promise<FoundFile[]> {
 	const found: FoundFile[] = [];

@@ -1,28 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db } from '../db/database';
-import { now } from '../db/database';
-import type { Logger } from '../logs/logger';
-import { recordError } from '../services/errors';
-import type { SourceRow } from '../services/sources';
-import type { AgentSettings } from '../settings';
-import { runSource } from './run-source';
+import { countIteration, setConnection } from '../services/agent-status';
+import { recordError } from '../services/error-inbox';
+import { listRunningSources } from '../services/sources';
+import type { AgentContext } from './context';
+import { runSource } from './source-cycle';
 import { DatasetStore, StoreUnavailableError } from './store';
 import { describeError } from './sync-record';
-
-export interface AgentContext {
-	db: Db;
-	log: Logger;
-	settings: AgentSettings;
-	signal: AbortSignal;
-}
 
 /** Runs sync cycles until the signal aborts; each completed cycle is one iteration. */
 export async function runAgent(context: AgentContext): Promise<void> {
 	const { db, log, settings, signal } = context;
 	const store = new DatasetStore(settings.storeDir);
-	const finishCycle = db.prepare(
-		'UPDATE agent_state SET iterations = iterations + 1, last_update = ? WHERE id = 1'
-	);
 	while (!signal.aborted) {
 		const started = performance.now();
 		try {
@@ -33,7 +21,7 @@ export async function runAgent(context: AgentContext): Promise<void> {
 			recordError(db, { sourceId: null, exception: name, message, traceback: stack });
 		}
 		if (signal.aborted) break;
-		finishCycle.run(now());
+		countIteration(db);
 		log.debug('Cycle finished in %d ms', Math.round(performance.now() - started));
 		await sleep(settings.cycleSeconds * 1000, undefined, { signal }).catch(() => undefined);
 	}
@@ -42,10 +30,7 @@ export async function runAgent(context: AgentContext): Promise<void> {
 async function runCycle(context: AgentContext, store: DatasetStore): Promise<void> {
 	const { db, log, signal } = context;
 	if (!checkConnection(context, store)) return;
-	const sources = db
-		.prepare(`SELECT * FROM sources WHERE status IN ('syncing', 'scanning') ORDER BY id`)
-		.all() as SourceRow[];
-	for (const source of sources) {
+	for (const source of listRunningSources(db)) {
 		if (signal.aborted) return;
 		try {
 			await runSource(context, store, source);
@@ -65,18 +50,12 @@ function checkConnection(context: AgentContext, store: DatasetStore): boolean {
 		store.check();
 	} catch (error) {
 		if (!(error instanceof StoreUnavailableError)) throw error;
-		const lost = db
-			.prepare('UPDATE agent_state SET connection_ok = 0 WHERE id = 1 AND connection_ok = 1')
-			.run().changes;
-		if (lost) {
+		if (setConnection(db, false)) {
 			recordError(db, { sourceId: null, exception: 'NoConnection', message: error.message });
 			log.error(error.message);
 		}
 		return false;
 	}
-	const restored = db
-		.prepare('UPDATE agent_state SET connection_ok = 1 WHERE id = 1 AND connection_ok = 0')
-		.run().changes;
-	if (restored) log.info('The dataset store at %s is writable again', store.root);
+	if (setConnection(db, true)) log.info('The dataset store at %s is writable again', store.root);
 	return true;
 }

@@ -1,6 +1,5 @@
 import type { AgentStatus } from '../../lib/contract';
-import type { Db } from '../db/database';
-import type { AgentSupervisor } from '../engine/supervisor';
+import { now, type Db } from '../db/database';
 
 interface AgentStateRow {
 	iterations: number;
@@ -8,8 +7,16 @@ interface AgentStateRow {
 	connection_ok: number;
 }
 
-/** `SyncAgent.status()`: the process state from the supervisor, the rest from the database. */
-export function readAgentStatus(db: Db, supervisor: AgentSupervisor): AgentStatus {
+/** What the API process knows of the agent process (its supervisor). */
+export interface AgentProcessState {
+	/** The agent process is alive. */
+	readonly running: boolean;
+	/** Start was asked for and stop was not. */
+	readonly wanted: boolean;
+}
+
+/** `SyncAgent.status()`: the process state from its supervisor, the rest from the database. */
+export function readAgentStatus(db: Db, supervisor: AgentProcessState): AgentStatus {
 	const row = db
 		.prepare('SELECT iterations, last_update, connection_ok FROM agent_state WHERE id = 1')
 		.get() as AgentStateRow;
@@ -29,4 +36,20 @@ export function readAgentStatus(db: Db, supervisor: AgentSupervisor): AgentStatu
 /** What start/stop asked for, restored when the API boots. */
 export function setDesiredAgentState(db: Db, desired: 'running' | 'stopped'): void {
 	db.prepare('UPDATE agent_state SET desired = ? WHERE id = 1').run(desired);
+}
+
+/** One more sync cycle done. */
+export function countIteration(db: Db): void {
+	db.prepare(
+		'UPDATE agent_state SET iterations = iterations + 1, last_update = ? WHERE id = 1'
+	).run(now());
+}
+
+/** Records whether the upload target is reachable; true when that changed. */
+export function setConnection(db: Db, ok: boolean): boolean {
+	return (
+		db
+			.prepare('UPDATE agent_state SET connection_ok = ? WHERE id = 1 AND connection_ok != ?')
+			.run(ok ? 1 : 0, ok ? 1 : 0).changes === 1
+	);
 }

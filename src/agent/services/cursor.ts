@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { ContractError } from './contract-error';
 
 type CursorValue = string | number | null;
 
@@ -28,7 +28,7 @@ export function decodeCursor(
 	} catch {
 		// fall through: not a cursor this API made
 	}
-	throw new ApiError('ValidationError', 'The request is invalid', [
+	throw new ContractError('ValidationError', 'The request is invalid', [
 		{ path: 'cursor', message: 'Not a cursor from this list; start from the first page' }
 	]);
 }

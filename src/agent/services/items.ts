@@ -1,5 +1,5 @@
 import type { Item } from '../../lib/contract';
-import { ApiError } from '../api/errors';
+import { ContractError } from './contract-error';
 import type { Db } from '../db/database';
 import { now } from '../db/database';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -118,7 +118,7 @@ export function getItemRow(db: Db, sourceId: number, itemId: number): ItemRow {
 	const row = db
 		.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? AND source_id = ?`)
 		.get(itemId, sourceId) as ItemRow | undefined;
-	if (!row) throw new ApiError('NotFound', `No item ${itemId} in sync source ${sourceId}`);
+	if (!row) throw new ContractError('NotFound', `No item ${itemId} in sync source ${sourceId}`);
 	return row;
 }
 
@@ -143,7 +143,7 @@ function updateItem(db: Db, sourceId: number, itemId: number, assignments: strin
 			RETURNING ${ITEM_COLUMNS}`
 		)
 		.get(now(), itemId, sourceId) as ItemRow | undefined;
-	if (!row) throw new ApiError('NotFound', `No item ${itemId} in sync source ${sourceId}`);
+	if (!row) throw new ContractError('NotFound', `No item ${itemId} in sync source ${sourceId}`);
 	return toItem(row);
 }
 

@@ -1,8 +1,7 @@
 import type { Db } from '../db/database';
 import { now } from '../db/database';
-import { readAgentStatus } from './agent-status';
-import type { AgentSupervisor } from '../engine/supervisor';
-import { listErrors } from './errors';
+import { readAgentStatus, type AgentProcessState } from './agent-status';
+import { listErrors } from './error-inbox';
 import { tailLog } from '../logs/reader';
 
 /**
@@ -12,7 +11,7 @@ import { tailLog } from '../logs/reader';
  */
 export function fileReport(
 	db: Db,
-	context: { supervisor: AgentSupervisor; logFile: string; sourceId?: number; itemId?: number },
+	context: { supervisor: AgentProcessState; logFile: string; sourceId?: number; itemId?: number },
 	message: string
 ): number {
 	let logs: string[];

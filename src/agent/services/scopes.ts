@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Scope } from '../../lib/contract';
-import { ApiError } from '../api/errors';
+import { ContractError } from './contract-error';
 import { writeTransaction, type Db } from '../db/database';
 
 /**
@@ -110,13 +110,13 @@ function findMapping(db: Db, sourceId: number, identifier: string): MappingRow |
 
 function requireMapping(db: Db, sourceId: number, identifier: string): MappingRow {
 	const mapping = findMapping(db, sourceId, identifier);
-	if (!mapping) throw new ApiError('ScopeMappingNotFound', `"${identifier}" has no mapping`);
+	if (!mapping) throw new ContractError('ScopeMappingNotFound', `"${identifier}" has no mapping`);
 	return mapping;
 }
 
 function requireScope(db: Db, uuid: string) {
 	if (!scopeExists(db, uuid)) {
-		throw new ApiError('ScopeMappingInvalidScope', `No scope with uuid ${uuid}`, [
+		throw new ContractError('ScopeMappingInvalidScope', `No scope with uuid ${uuid}`, [
 			{ path: 'scope_uuid', message: 'This scope does not exist' }
 		]);
 	}
@@ -129,7 +129,10 @@ export function createMapping(
 ): MappingRow {
 	return writeTransaction(db, () => {
 		if (findMapping(db, sourceId, scope_identifier)) {
-			throw new ApiError('ScopeMappingAlreadyExists', `"${scope_identifier}" is already mapped`);
+			throw new ContractError(
+				'ScopeMappingAlreadyExists',
+				`"${scope_identifier}" is already mapped`
+			);
 		}
 		requireScope(db, scope_uuid);
 		db.prepare(

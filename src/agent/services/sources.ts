@@ -1,11 +1,12 @@
 import os from 'node:os';
 import type { ErrorDetail, Source, SourceStatus } from '../../lib/contract';
-import { ApiError } from '../api/errors';
+import { ContractError } from './contract-error';
 import { foldersOverlap, validateConfig } from '../backends/config';
 import { findBackend } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import type { Db } from '../db/database';
 import { now, writeTransaction } from '../db/database';
+import { recordError } from './error-inbox';
 import { refreshUnmapped, scopeExists } from './scopes';
 
 export interface SourceRow {
@@ -48,7 +49,7 @@ export function findSourceRow(db: Db, id: number): SourceRow | undefined {
 
 export function getSourceRow(db: Db, id: number): SourceRow {
 	const row = findSourceRow(db, id);
-	if (!row) throw new ApiError('NotFound', `No sync source with id ${id}`);
+	if (!row) throw new ContractError('NotFound', `No sync source with id ${id}`);
 	return row;
 }
 
@@ -116,13 +117,13 @@ function validateSettings(db: Db, settings: SourceSettings, selfId: number | nul
 		}
 	}
 	if (details.length)
-		throw new ApiError('ValidationError', 'The source settings are invalid', details);
+		throw new ContractError('ValidationError', 'The source settings are invalid', details);
 
 	const taken = db
 		.prepare('SELECT id FROM sources WHERE name = ? AND id IS NOT ?')
 		.get(settings.name, selfId);
 	if (taken) {
-		throw new ApiError('Conflict', `A sync source named "${settings.name}" already exists`, [
+		throw new ContractError('Conflict', `A sync source named "${settings.name}" already exists`, [
 			{ path: selfId === null ? 'name' : 'rename_to', message: 'This name is taken' }
 		]);
 	}
@@ -137,7 +138,7 @@ function installedBackend(identifier: string): BackendDefinition {
 			? `The ${backend.name} backend is not installed in this sync agent`
 			: null;
 	if (problem) {
-		throw new ApiError('ValidationError', problem, [
+		throw new ContractError('ValidationError', problem, [
 			{ path: 'backend_identifier', message: problem }
 		]);
 	}
@@ -227,13 +228,16 @@ function changeRunning(db: Db, id: number, running: boolean): Source {
 	const row = getSourceRow(db, id);
 	const isRunning = row.status === 'syncing' || row.status === 'scanning';
 	if (running && isRunning) {
-		throw new ApiError(
+		throw new ContractError(
 			'SyncSourceAlreadyRunning',
 			`Sync source "${row.name}" is already ${row.status}`
 		);
 	}
 	if (!running && row.status === 'stopped') {
-		throw new ApiError('SyncSourceAlreadyStopped', `Sync source "${row.name}" is already stopped`);
+		throw new ContractError(
+			'SyncSourceAlreadyStopped',
+			`Sync source "${row.name}" is already stopped`
+		);
 	}
 	const status: SourceStatus = running ? 'syncing' : 'stopped';
 	return toSource(
@@ -251,7 +255,7 @@ function changeOwner(db: Db, id: number, owner: string | null): Source {
 	const row = getSourceRow(db, id);
 	const backend = findBackend(row.backend_identifier);
 	if (!backend?.hasOwner) {
-		throw new ApiError(
+		throw new ContractError(
 			'SyncSourceBackendHasNoOwner',
 			`Sources of the ${backend?.name ?? row.backend_identifier} backend have no owner`
 		);
@@ -259,4 +263,45 @@ function changeOwner(db: Db, id: number, owner: string | null): Source {
 	return toSource(
 		db.prepare('UPDATE sources SET owner = ? WHERE id = ? RETURNING *').get(owner, id) as SourceRow
 	);
+}
+
+// What the agent process does to a source it runs. Each is one statement that only acts on a
+// source still running, so a stop or delete from the API process always wins.
+
+const RUNNING = `status IN ('syncing', 'scanning')`;
+
+/** The sources the agent runs this cycle, in id order. */
+export function listRunningSources(db: Db): SourceRow[] {
+	return db.prepare(`SELECT * FROM sources WHERE ${RUNNING} ORDER BY id`).all() as SourceRow[];
+}
+
+export function isSourceRunning(db: Db, id: number): boolean {
+	return db.prepare(`SELECT 1 FROM sources WHERE id = ? AND ${RUNNING}`).get(id) !== undefined;
+}
+
+/** Moves a running source to `scanning` or `syncing`; false when it was stopped meanwhile. */
+export function setRunStatus(db: Db, id: number, status: 'scanning' | 'syncing'): boolean {
+	return (
+		db.prepare(`UPDATE sources SET status = ? WHERE id = ? AND ${RUNNING}`).run(status, id)
+			.changes === 1
+	);
+}
+
+/** Moves a running source to `error` with a source error saying why; false if it was not running. */
+export function failRunningSource(
+	db: Db,
+	id: number,
+	error: { exception: string; message: string; traceback: string | null }
+): boolean {
+	return writeTransaction(db, () => {
+		const moved = db
+			.prepare(`UPDATE sources SET status = 'error', last_update = ? WHERE id = ? AND ${RUNNING}`)
+			.run(now(), id).changes;
+		if (moved) recordError(db, { sourceId: id, ...error });
+		return moved === 1;
+	});
+}
+
+export function markSourceUpdated(db: Db, id: number): void {
+	db.prepare('UPDATE sources SET last_update = ? WHERE id = ?').run(now(), id);
 }

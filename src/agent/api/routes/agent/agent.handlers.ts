@@ -1,8 +1,8 @@
-import { AgentAlreadyRunning, AgentAlreadyStopped } from '../../../engine/supervisor';
+import { AgentAlreadyRunning, AgentAlreadyStopped } from '../../../supervisor';
 import { readAgentStatus, setDesiredAgentState } from '../../../services/agent-status';
-import { listErrors, markAllViewed, markError } from '../../../services/errors';
+import * as inbox from '../../../services/error-inbox';
 import { fileReport } from '../../../services/reports';
-import { ApiError } from '../../errors';
+import { ContractError } from '../../../services/contract-error';
 import type { AppRouteHandler } from '../../router';
 import type { routes } from './agent.routes';
 
@@ -17,7 +17,7 @@ export const start: AppRouteHandler<typeof routes.start> = async (c) => {
 		await supervisor.start();
 	} catch (error) {
 		if (error instanceof AgentAlreadyRunning)
-			throw new ApiError('AgentAlreadyRunning', error.message);
+			throw new ContractError('AgentAlreadyRunning', error.message);
 		throw error;
 	}
 	setDesiredAgentState(db, 'running');
@@ -30,25 +30,29 @@ export const stop: AppRouteHandler<typeof routes.stop> = async (c) => {
 		await supervisor.stop();
 	} catch (error) {
 		if (error instanceof AgentAlreadyStopped)
-			throw new ApiError('AgentAlreadyStopped', error.message);
+			throw new ContractError('AgentAlreadyStopped', error.message);
 		throw error;
 	}
 	setDesiredAgentState(db, 'stopped');
 	return c.json(readAgentStatus(db, supervisor), 200);
 };
 
-export const listAgentErrors: AppRouteHandler<typeof routes.listErrors> = (c) =>
-	c.json(listErrors(c.var.deps.db, { source: null }, c.req.valid('query')), 200);
+export const listErrors: AppRouteHandler<typeof routes.listErrors> = (c) =>
+	c.json(inbox.listErrors(c.var.deps.db, { source: null }, c.req.valid('query')), 200);
 
-export const markAgentError: AppRouteHandler<typeof routes.markError> = (c) => {
+export const markError: AppRouteHandler<typeof routes.markError> = (c) => {
 	const { id } = c.req.valid('param');
-	const record = markError(c.var.deps.db, { source: null }, id, c.req.valid('json').viewed);
-	if (!record) throw new ApiError('NotFound', `No agent error with id ${id}`);
+	const record = inbox.markError(c.var.deps.db, { source: null }, id, c.req.valid('json').viewed);
+	if (!record) throw new ContractError('NotFound', `No agent error with id ${id}`);
 	return c.json(record, 200);
 };
 
-export const markAllAgentErrorsViewed: AppRouteHandler<typeof routes.markAllViewed> = (c) => {
-	const flipped = markAllViewed(c.var.deps.db, { source: null }, c.req.valid('json').up_to_id);
+export const markAllViewed: AppRouteHandler<typeof routes.markAllViewed> = (c) => {
+	const flipped = inbox.markAllViewed(
+		c.var.deps.db,
+		{ source: null },
+		c.req.valid('json').up_to_id
+	);
 	return c.json({ flipped }, 200);
 };
 

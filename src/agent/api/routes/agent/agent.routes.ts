@@ -1,6 +1,5 @@
+import { createRoute } from '@hono/zod-openapi';
 import { agentOperations as ops } from '../../../../lib/contract';
-import { createRoute, createRouter } from '../../router';
-import * as handlers from './agent.handlers';
 
 export const routes = {
 	status: createRoute(ops.getAgentStatus),
@@ -11,12 +10,3 @@ export const routes = {
 	markAllViewed: createRoute(ops.markAllAgentErrorsViewed),
 	report: createRoute(ops.reportAgentError)
 };
-
-export const agentRouter = createRouter()
-	.openapi(routes.status, handlers.status)
-	.openapi(routes.start, handlers.start)
-	.openapi(routes.stop, handlers.stop)
-	.openapi(routes.listErrors, handlers.listAgentErrors)
-	.openapi(routes.markError, handlers.markAgentError)
-	.openapi(routes.markAllViewed, handlers.markAllAgentErrorsViewed)
-	.openapi(routes.report, handlers.report);

@@ -2,12 +2,12 @@ import {
 	listErrors as listErrorPage,
 	markAllViewed as markAll,
 	markError as mark
-} from '../../../services/errors';
+} from '../../../services/error-inbox';
 import { resetItems as resetSourceItems } from '../../../services/items';
 import { fileReport } from '../../../services/reports';
 import * as scopes from '../../../services/scopes';
 import * as sources from '../../../services/sources';
-import { ApiError } from '../../errors';
+import { ContractError } from '../../../services/contract-error';
 import type { AppRouteHandler } from '../../router';
 import type { Db } from '../../../db/database';
 import type { routes } from './sources.routes';
@@ -48,7 +48,7 @@ export const markError: AppRouteHandler<typeof routes.markError> = (c) => {
 	const { db } = c.var.deps;
 	const { id, eid } = c.req.valid('param');
 	const record = mark(db, { source: existing(db, id) }, eid, c.req.valid('json').viewed);
-	if (!record) throw new ApiError('NotFound', `No error ${eid} in sync source ${id}`);
+	if (!record) throw new ContractError('NotFound', `No error ${eid} in sync source ${id}`);
 	return c.json(record, 200);
 };
 

@@ -31,19 +31,19 @@ export function recordError(
 }
 
 /** Which errors: the agent's (`source: null`), one source's, or (`source` absent) all. */
-export interface ErrorScope {
+export interface ErrorFilter {
 	source?: number | null;
 	level?: 'agent' | 'source';
 }
 
-function scopeSql(scope: ErrorScope): { where: string[]; params: (number | string)[] } {
+function filterSql(filter: ErrorFilter): { where: string[]; params: (number | string)[] } {
 	const where: string[] = [];
 	const params: (number | string)[] = [];
-	if (scope.source === null || scope.level === 'agent') where.push('source_id IS NULL');
-	else if (scope.level === 'source') where.push('source_id IS NOT NULL');
-	if (typeof scope.source === 'number') {
+	if (filter.source === null || filter.level === 'agent') where.push('source_id IS NULL');
+	else if (filter.level === 'source') where.push('source_id IS NOT NULL');
+	if (typeof filter.source === 'number') {
 		where.push('source_id = ?');
-		params.push(scope.source);
+		params.push(filter.source);
 	}
 	return { where, params };
 }
@@ -51,10 +51,10 @@ function scopeSql(scope: ErrorScope): { where: string[]; params: (number | strin
 /** A page of errors, newest first, keyset-paged on the id. */
 export function listErrors(
 	db: Db,
-	scope: ErrorScope,
+	filter: ErrorFilter,
 	query: { viewed?: boolean; cursor?: string; limit: number }
 ) {
-	const { where, params } = scopeSql(scope);
+	const { where, params } = filterSql(filter);
 	if (query.viewed !== undefined) {
 		where.push('viewed = ?');
 		params.push(query.viewed ? 1 : 0);
@@ -75,11 +75,11 @@ export function listErrors(
 
 export function markError(
 	db: Db,
-	scope: ErrorScope,
+	filter: ErrorFilter,
 	id: number,
 	viewed: boolean
 ): ErrorRecord | null {
-	const { where, params } = scopeSql(scope);
+	const { where, params } = filterSql(filter);
 	const row = db
 		.prepare(
 			`UPDATE errors SET viewed = ? WHERE id = ? ${where.map((w) => `AND ${w}`).join(' ')} RETURNING *`
@@ -89,8 +89,8 @@ export function markError(
 }
 
 /** Marks unviewed errors viewed (only up to `upToId` when given); the number actually flipped. */
-export function markAllViewed(db: Db, scope: ErrorScope, upToId?: number): number {
-	const { where, params } = scopeSql(scope);
+export function markAllViewed(db: Db, filter: ErrorFilter, upToId?: number): number {
+	const { where, params } = filterSql(filter);
 	where.push('viewed = 0');
 	if (upToId !== undefined) {
 		where.push('id <= ?');

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { SyncFile, SyncRecordEntry } from '../../lib/contract';
+import type { ScannedDataset } from '../backends/types';
+import { now, writeTransaction, type Db } from '../db/database';
+import { searchKey } from './items';
+import { waitsForMapping } from './scopes';
+
+/** After the n-th failed attempt, wait this long: 20 min, 1 h, 2 h, 8 h, then daily. */
+const RETRY_DELAYS_MS = [20 * 60e3, 60 * 60e3, 2 * 60 * 60e3, 8 * 60 * 60e3];
+const DAY_MS = 24 * 60 * 60e3;
+
+export function retryDelay(attempts: number): number {
+	return RETRY_DELAYS_MS[attempts - 1] ?? DAY_MS;
+}
+
+/**
+ * Creates items for new datasets and updates changed ones, in one transaction; a dataset whose
+ * files changed since it was synced is queued again. Unchanged rows are not written. How many
+ * items were new or changed.
+ */
+export function saveScanned(db: Db, sourceId: number, scanned: ScannedDataset[]): number {
+	const upsert = db.prepare(
+		`INSERT INTO items (source_id, data_identifier, search_key, dataset_uuid, scope_identifier, fingerprint, live, unmapped, last_update)
+		VALUES (@source, @identifier, @searchKey, @uuid, @scope, @fingerprint, @live, ${waitsForMapping('@source', '@scope')}, @now)
+		ON CONFLICT (source_id, data_identifier) DO UPDATE SET
+			fingerprint = excluded.fingerprint,
+			live = excluded.live,
+			scope_identifier = excluded.scope_identifier,
+			unmapped = excluded.unmapped,
+			synchronized = items.synchronized AND items.synced_fingerprint IS excluded.fingerprint,
+			attempts = CASE WHEN items.fingerprint IS excluded.fingerprint THEN items.attempts ELSE 0 END,
+			error = CASE WHEN items.fingerprint IS excluded.fingerprint THEN items.error END,
+			next_attempt_at = CASE WHEN items.fingerprint IS excluded.fingerprint THEN items.next_attempt_at END,
+			last_update = excluded.last_update
+		WHERE items.fingerprint IS NOT excluded.fingerprint OR items.live != excluded.live
+			OR items.scope_identifier IS NOT excluded.scope_identifier OR items.unmapped != excluded.unmapped`
+	);
+	const time = now();
+	return writeTransaction(db, () => {
+		let changed = 0;
+		for (const dataset of scanned) {
+			changed += upsert.run({
+				source: sourceId,
+				identifier: dataset.dataIdentifier,
+				searchKey: searchKey(dataset.dataIdentifier),
+				uuid: randomUUID(),
+				scope: dataset.scopeIdentifier,
+				fingerprint: dataset.fingerprint,
+				live: dataset.live ? 1 : 0,
+				now: time
+			}).changes;
+		}
+		return changed;
+	});
+}
+
+/** An item taken from the queue, with what its outcome is checked against. */
+export interface QueuedItem {
+	id: number;
+	data_identifier: string;
+	dataset_uuid: string;
+	scope_identifier: string | null;
+	/** Where it goes: the source's default scope, else its identifier's mapping, as queued. */
+	scope_uuid: string | null;
+	fingerprint: string | null;
+	resets: number;
+}
+
+/** The source's next item due for a sync, highest priority first; none when all are done. */
+export function nextDueItem(db: Db, sourceId: number): QueuedItem | undefined {
+	return db
+		.prepare(
+			`SELECT id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets,
+				COALESCE(
+					(SELECT default_scope FROM sources WHERE id = items.source_id),
+					(SELECT scope_uuid FROM scope_mappings m
+						WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)
+				) AS scope_uuid
+			FROM items WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND live = 0
+				AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+			ORDER BY priority DESC, id LIMIT 1`
+		)
+		.get(sourceId, now()) as QueuedItem | undefined;
+}
+
+/**
+ * Saves what one attempt came to (`error` null: synchronized), unless the item changed under
+ * it (a rescan found other files, a reset asked for a new sync, or its source was deleted):
+ * then the attempt is moot and nothing is saved. Whether it was saved.
+ */
+export function saveOutcome(
+	db: Db,
+	item: QueuedItem,
+	record: { logs: SyncRecordEntry[]; files: SyncFile[] },
+	error: string | null
+): boolean {
+	return writeTransaction(db, () => {
+		const current = db
+			.prepare('SELECT attempts FROM items WHERE id = ? AND fingerprint IS ? AND resets = ?')
+			.get(item.id, item.fingerprint, item.resets) as { attempts: number } | undefined;
+		if (!current) return false;
+		const attempts = current.attempts + 1;
+		const retryAt = error ? new Date(Date.now() + retryDelay(attempts)).toISOString() : null;
+		db.prepare(
+			`UPDATE items SET synchronized = ?, attempts = ?, error = ?, next_attempt_at = ?, last_update = ?,
+				synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END
+			WHERE id = ?`
+		).run(error ? 0 : 1, attempts, error, retryAt, now(), error ? 0 : 1, item.id);
+		db.prepare(
+			`INSERT INTO sync_records (item_id, logs, files) VALUES (?, ?, ?)
+			ON CONFLICT (item_id) DO UPDATE SET logs = excluded.logs, files = excluded.files`
+		).run(item.id, JSON.stringify(record.logs), JSON.stringify(record.files));
+		return true;
+	});
+}
