@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { SyncApiError } from '$lib/server/sync-api-error';
-import { startAgent } from './harness';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './datasets';
+import { rejection, startAgent } from './harness';
 
 const IDENTIFIERS = [
 	'etiket_sync_agent_native',
@@ -24,28 +23,6 @@ SyncSources.create(
         "is_server_folder": False,
     },
 )`;
-
-/** The contract error a call failed with, as a plain object. */
-async function rejection(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		if (!(error instanceof SyncApiError)) throw error;
-		return {
-			status: error.status,
-			code: error.code,
-			message: error.message,
-			details: error.details
-		};
-	}
-	throw new Error('expected the call to fail');
-}
-
-function tempDir(): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-catalog-'));
-	onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-	return dir;
-}
 
 describe('backends', () => {
 	it('lists exactly the six backends of the SDK, two of them installed', async () => {
@@ -200,7 +177,7 @@ describe('backends', () => {
 	it('refuses a source of a backend that is not installed: 422 on backend_identifier', async () => {
 		const { client } = await startAgent();
 		const scope = (await client.listScopes())[0]!.uuid;
-		const database = path.join(tempDir(), 'experiments.db');
+		const database = path.join(tempDir('qh-catalog-'), 'experiments.db');
 		fs.writeFileSync(database, '');
 		const failure = await rejection(
 			client.createSource({

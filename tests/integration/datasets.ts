@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import { tempDir as sharedTempDir } from '../helpers';
 
 /** A temporary folder, removed when the test ends. */
 export function tempDir(prefix = 'qh-data-'): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-	onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-	return dir;
+	return sharedTempDir(prefix, onTestFinished);
 }
 
 /** Writes a folder-base dataset: `_QH_dataset_info.yaml` plus the given files. */

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { openRuntime } from '../../src/agent/runtime';
 import { readAgentSettings } from '../../src/agent/settings';
-import { createSyncApiClient } from '../../src/lib/server/sync-api';
-import { SyncApiError } from '../../src/lib/server/sync-api-error';
+import { createSyncApiClient } from '../../src/lib/server/sync-api/client';
 
 /**
  * A fresh embedded sync API on a temporary data directory, cleaned up when the test ends.
@@ -29,13 +28,4 @@ export async function startAgent(env: Record<string, string> = {}) {
 	return { ...runtime, dataDir, client, request };
 }
 
-/** The contract error a call failed with, as a plain object; fails the test if it succeeded. */
-export async function rejection(promise: Promise<unknown>) {
-	try {
-		await promise;
-	} catch (error) {
-		if (!(error instanceof SyncApiError)) throw error;
-		return { status: error.status, code: error.code, details: error.details };
-	}
-	throw new Error('expected the call to fail');
-}
+export { rejection } from '../helpers';

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { LogRecord } from '$lib/contract';
 import { LogHub } from '$lib/server/sync-api/live/log-hub';
 import type { SyncApiClient } from '$lib/server/sync-api/client';
-import { startAgent } from '../integration/harness';
+import { startAgent } from './harness';
 
 const current: { client: SyncApiClient | null } = { client: null };
 vi.mock('$lib/server/sync-api/configured', () => ({

@@ -5,7 +5,7 @@
 import { isActionFailure, isHttpError } from '@sveltejs/kit';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSyncApiClient, type SyncApiClient } from '$lib/server/sync-api/client';
-import { startAgent } from '../integration/harness';
+import { startAgent } from './harness';
 
 const current: { client: SyncApiClient | null } = { client: null };
 vi.mock('$lib/server/sync-api/configured', () => ({
