@@ -12,7 +12,9 @@ export default defineConfig({
 	workers: 2,
 	retries: 0,
 	timeout: 60_000,
-	expect: { timeout: 10_000 },
+	// Generous for what the agent does in the background (seconds on a loaded machine); a
+	// passing test never waits it out.
+	expect: { timeout: 15_000 },
 	reporter: [['list']],
 	use: {
 		...devices['Desktop Chrome'],

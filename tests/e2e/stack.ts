@@ -58,17 +58,6 @@ function launch(args: string[], env: NodeJS.ProcessEnv) {
 	return { child, output: () => output };
 }
 
-/** Waits until the sync API's agent has finished its first cycle. */
-async function agentCycled(syncApiUrl: string, api: ChildProcess) {
-	const deadline = Date.now() + 30_000;
-	while (Date.now() < deadline && api.exitCode === null) {
-		const status = await (await fetch(`${syncApiUrl}/api/v1/agent/status`)).json();
-		if (status.iterations > 0) return;
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-	throw new Error('The agent did not finish a cycle within 30 s');
-}
-
 /** Launches a process and waits until it prints `line`; kills it if it never does. */
 async function launchUntil(line: string, args: string[], env: NodeJS.ProcessEnv) {
 	const started = launch(args, env);
@@ -168,9 +157,6 @@ export async function startStack(
 	};
 	const [api, firstDashboard] = await Promise.all(booting).catch(giveUp);
 	let dashboard = firstDashboard;
-	// Tests start with an agent that has run a cycle, so their waits measure the work they
-	// ask for, not the agent's start-up (seconds on a loaded machine).
-	if (options.agent !== false) await agentCycled(syncApiUrl, api.child).catch(giveUp);
 
 	return {
 		dataDir,
