@@ -72,7 +72,8 @@ export async function settled(stack: Stack, sourceId: number, total: number): Pr
 				source = await api<Source>(stack, 'GET', `/sources/${sourceId}`);
 				return source.items_total === total && source.items_synced + source.items_failed === total;
 			},
-			{ timeout: 20_000 }
+			// Generous: syncing is background work, slow on a loaded machine.
+			{ timeout: 45_000 }
 		)
 		.toBe(true);
 	return source!;

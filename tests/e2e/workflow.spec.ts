@@ -37,6 +37,7 @@ test('a newcomer creates a Quantify source from the catalog example and watches 
 	page,
 	stack
 }) => {
+	test.setTimeout(120_000);
 	const folder = quantifyFolder();
 	await page.goto('/backends/etiket_sync_agent_quantify');
 	await page.getByRole('link', { name: 'Create a source with this backend' }).click();
@@ -47,13 +48,14 @@ test('a newcomer creates a Quantify source from the catalog example and watches 
 	await page.getByLabel('Default scope').selectOption({ label: 'Default scope' });
 	await page.getByRole('button', { name: 'Create source' }).click();
 	await expect(page).toHaveURL(/\/sources\/\d+$/);
+	// Loading the HDF5 reader and reading four files takes seconds, tens on a loaded machine.
 	await expect
 		.poll(
 			async () => {
 				await page.reload();
 				return page.getByText('4/4 synced, 0 failed').isVisible();
 			},
-			{ timeout: 20_000 }
+			{ timeout: 60_000 }
 		)
 		.toBe(true);
 	expect(await defaultScope(stack)).toBeTruthy();
