@@ -12,7 +12,7 @@ async function brokenSource(stack: Parameters<typeof folderbaseSource>[0], name:
 	await expect
 		.poll(
 			async () => (await api<{ status: string }>(stack, 'GET', `/sources/${source.id}`)).status,
-			{ timeout: 20_000 }
+			{ timeout: 45_000 }
 		)
 		.toBe('error');
 	return source;

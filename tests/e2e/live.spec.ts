@@ -17,7 +17,7 @@ test('the overview follows the agent live: iterations rise and a new source’s 
 	);
 	await folderbaseSource(stack, 'Arriving', datasets);
 	await expect(page.getByRole('link', { name: 'Arriving' })).toBeVisible();
-	await expect(page.getByText('12/12 synced, 0 failed')).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByText('12/12 synced, 0 failed')).toBeVisible({ timeout: 45_000 });
 	expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
 });
 

@@ -109,7 +109,7 @@ test('a source error is marked read and unread', async ({ page, stack }) => {
 	await expect
 		.poll(
 			async () => (await api<{ status: string }>(stack, 'GET', `/sources/${source.id}`)).status,
-			{ timeout: 20_000 }
+			{ timeout: 45_000 }
 		)
 		.toBe('error');
 	await page.goto(`/sources/${source.id}/errors?viewed=false`);
