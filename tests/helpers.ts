@@ -1,5 +1,7 @@
 /** Helpers every test suite shares (Vitest and Playwright alike: no test runner is imported). */
+import { once } from 'node:events';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SyncApiError } from '../src/lib/server/sync-api/sync-api-error';
@@ -12,6 +14,16 @@ export function tempDir(prefix: string, onFinished?: (cleanup: () => void) => vo
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	onFinished?.(() => fs.rmSync(dir, { recursive: true, force: true }));
 	return dir;
+}
+
+/** A port nothing listens on now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+	const server = net.createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = server.address() as net.AddressInfo;
+	server.close();
+	await once(server, 'close');
+	return port;
 }
 
 /**

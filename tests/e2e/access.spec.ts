@@ -79,6 +79,18 @@ test.describe('with an operator password', () => {
 		expect(JSON.stringify(auditEntries(stack))).not.toContain('guess');
 	});
 
+	test('attempts sent at once cannot pass the limit: the right password as #37 of 40 is refused', async ({
+		stack
+	}) => {
+		const answers = await Promise.all(
+			Array.from({ length: 40 }, (_, i) => signIn(stack, i === 36 ? PASSWORD : `guess ${i}`))
+		);
+		const statuses = answers.map((answer) => answer.status);
+		// Five were checked; every other one was refused before its password was.
+		expect(statuses.filter((status) => status !== 429)).toEqual([401, 401, 401, 401, 401]);
+		expect(statuses[36]).toBe(429);
+	});
+
 	test('an operator signs in with a strict, expiring cookie and acts; a forged one does not', async ({
 		stack
 	}) => {

@@ -1,25 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { openDatabase } from '../../src/agent/db/database';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
-import { tempDir } from '../helpers';
+import { freePort, tempDir } from '../helpers';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-
-async function freePort(): Promise<number> {
-	const server = net.createServer().listen(0, '127.0.0.1');
-	await once(server, 'listening');
-	const { port } = server.address() as net.AddressInfo;
-	server.close();
-	await once(server, 'close');
-	return port;
-}
 
 /** Waits until the process prints `line` (it listens then): no polling, no port probing. */
 async function waitForLine(child: ChildProcess, line: string, output: () => string) {

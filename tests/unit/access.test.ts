@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { auditTrail } from '$lib/server/access/audit';
 import { hashPassword, isPasswordHash, verifyPassword } from '$lib/server/access/password';
-import { failureLimiter } from '$lib/server/access/rate-limit';
+import { attemptLimiter } from '$lib/server/access/rate-limit';
 import { formActionOf, isPlainPath } from '$lib/server/access/request-checks';
 import { loadSessionSecret, sessionSigner } from '$lib/server/access/session';
 import { localPath } from '$lib/server/access/next-url';
@@ -66,19 +66,40 @@ describe('session cookies', () => {
 });
 
 describe('sign-in rate limit', () => {
-	it('allows five failures per window and address, then says how long to wait', () => {
-		const limiter = failureLimiter({ limit: 5, windowMs: 60_000 });
+	it('allows five attempts per window and address, then says how long to wait', () => {
+		const limiter = attemptLimiter({ limit: 5, windowMs: 60_000 });
 		const start = 1_000_000;
-		for (let i = 0; i < 5; i++) {
-			expect(limiter.retryAfter('a', start + i)).toBe(0);
-			limiter.fail('a', start + i);
+		for (let i = 0; i < 5; i++) expect(limiter.take('a', start + i)).toBe(0);
+		expect(limiter.take('a', start + 10)).toBe(60);
+		expect(limiter.take('b', start + 10)).toBe(0);
+		expect(limiter.take('a', start + 60_001)).toBe(0);
+		for (let i = 0; i < 5; i++) limiter.take('c', start);
+		limiter.succeeded('c');
+		expect(limiter.take('c', start)).toBe(0);
+	});
+
+	it('counts an attempt while its password is being checked, so parallel ones cannot pass', async () => {
+		const limiter = attemptLimiter({ limit: 5, windowMs: 60_000 });
+		let checked = 0;
+		// What the sign-in action does, with a password check that takes a while.
+		async function signIn(right: boolean) {
+			if (limiter.take('a') > 0) return 429;
+			checked++;
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			if (!right) return 401;
+			limiter.succeeded('a');
+			return 303;
 		}
-		expect(limiter.retryAfter('a', start + 10)).toBe(60);
-		expect(limiter.retryAfter('b', start + 10)).toBe(0);
-		expect(limiter.retryAfter('a', start + 60_001)).toBe(0);
-		limiter.fail('c', start);
-		limiter.reset('c');
-		expect(limiter.retryAfter('c', start)).toBe(0);
+		const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(i === 36)));
+		expect(checked).toBe(5);
+		expect(answers[36]).toBe(429);
+	});
+
+	it('forgets the oldest address past its bound', () => {
+		const limiter = attemptLimiter({ limit: 1, windowMs: 60_000, maxKeys: 2 });
+		for (const key of ['a', 'b', 'c']) limiter.take(key);
+		expect(limiter.take('a')).toBe(0);
+		expect(limiter.take('c')).toBeGreaterThan(0);
 	});
 });
 

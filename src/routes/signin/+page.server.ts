@@ -13,12 +13,14 @@ export const load: PageServerLoad = ({ locals, url }) => ({
 
 export const actions: Actions = {
 	signin: async ({ request, cookies, getClientAddress }) => {
-		const { passwordHash, signer, signInFailures } = access;
+		const { passwordHash, signer, signInAttempts } = access;
 		if (!passwordHash || !signer) {
 			return fail(409, { message: 'No operator password is configured on this dashboard.' });
 		}
 		const client = getClientAddress();
-		const wait = signInFailures.retryAfter(client);
+		// Counted before the password is checked, which takes a while: counted after, attempts
+		// sent in parallel would all pass here before the first wrong one counted.
+		const wait = signInAttempts.take(client);
 		if (wait > 0) {
 			return fail(429, {
 				message: `Too many wrong passwords from this computer: try again in ${Math.ceil(wait / 60)} min.`
@@ -27,10 +29,9 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const password = String(form.get('password') ?? '');
 		if (!(await verifyPassword(password, passwordHash))) {
-			signInFailures.fail(client);
 			return fail(401, { message: 'Wrong password.' });
 		}
-		signInFailures.reset(client);
+		signInAttempts.succeeded(client);
 		const { cookie } = signer.create();
 		cookies.set(SESSION_COOKIE, cookie, {
 			path: '/',

@@ -1,6 +1,6 @@
 import { error, redirect, type Cookies } from '@sveltejs/kit';
 import { isShared } from './hosts';
-import { failureLimiter } from './rate-limit';
+import { attemptLimiter } from './rate-limit';
 import { loadSessionSecret, sessionSigner, type Session } from './session';
 import type { DashboardSettings } from '$lib/server/settings';
 
@@ -39,7 +39,7 @@ export function accessPolicy(settings: DashboardSettings) {
 				})
 			: null);
 	// A guessed password costs an attacker 5 tries per quarter hour and address.
-	const signInFailures = failureLimiter({ limit: 5, windowMs: 15 * 60_000 });
+	const signInAttempts = attemptLimiter({ limit: 5, windowMs: 15 * 60_000 });
 
 	return {
 		mode,
@@ -48,7 +48,7 @@ export function accessPolicy(settings: DashboardSettings) {
 		get signer() {
 			return signerOf();
 		},
-		signInFailures,
+		signInAttempts,
 		/** Cookies over plain HTTP on a LAN cannot be `Secure`; behind HTTPS they are. */
 		secureCookies: settings.origin?.startsWith('https:') ?? false,
 		accessOf(cookies: Cookies): Access {

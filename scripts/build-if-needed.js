@@ -1,0 +1,51 @@
+/**
+ * Builds the dashboard into `build/` when it is missing or older than its sources: `npm start`
+ * does it first, and the launcher's tests before they run it.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const inputs = [
+	'src',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'tailwind.config.ts',
+	'package.json'
+];
+
+/**
+ * Newest modification time under the given paths, skipping the agent (it is not built).
+ * @param {string[]} paths
+ * @returns {number}
+ */
+function newest(paths) {
+	let latest = 0;
+	for (const entry of paths) {
+		const stat = fs.statSync(entry, { throwIfNoEntry: false });
+		if (!stat) continue;
+		if (stat.isDirectory()) {
+			if (entry === path.join(root, 'src', 'agent')) continue;
+			const children = fs.readdirSync(entry).map((name) => path.join(entry, name));
+			latest = Math.max(latest, newest(children));
+		} else {
+			latest = Math.max(latest, stat.mtimeMs);
+		}
+	}
+	return latest;
+}
+
+export function buildIfNeeded() {
+	const built = fs.statSync(path.join(root, 'build', 'handler.js'), { throwIfNoEntry: false });
+	if (built && built.mtimeMs >= newest(inputs.map((p) => path.join(root, p)))) return;
+	console.log(built ? 'Sources changed: rebuilding the dashboard…' : 'Building the dashboard…');
+	const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0) throw new Error('The dashboard did not build.');
+}
