@@ -15,8 +15,18 @@ const Env = z.object({
 	QH_USER: z.string().min(1).optional(),
 	/** Seconds the agent sleeps between sync cycles. */
 	QH_CYCLE_SECONDS: z.coerce.number().positive().max(3600).default(5),
-	QH_SCOPES: z.string().optional()
+	QH_SCOPES: z.string().optional(),
+	/** Comma-separated host names answered besides loopback ones and the bind address. */
+	SYNC_API_ALLOWED_HOSTS: z.string().default(''),
+	/** Comma-separated browser origins (`http://host:port`) allowed to call; none by default. */
+	SYNC_API_ALLOWED_ORIGINS: z.string().default('')
 });
+
+const list = (value: string) =>
+	value
+		.split(',')
+		.map((item) => item.trim())
+		.filter(Boolean);
 
 export interface AgentSettings {
 	dataDir: string;
@@ -27,6 +37,9 @@ export interface AgentSettings {
 	cycleSeconds: number;
 	/** JSON list of `{uuid, name}` to seed the scope registry with, if given. */
 	scopesJson: string | undefined;
+	/** Host names the sync API answers besides loopback ones (see api/gate.ts). */
+	allowedHosts: string[];
+	allowedOrigins: string[];
 	dbPath: string;
 	apiLogFile: string;
 	agentLogFile: string;
@@ -49,6 +62,12 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		user: values.QH_USER ?? os.userInfo().username,
 		cycleSeconds: values.QH_CYCLE_SECONDS,
 		scopesJson: values.QH_SCOPES,
+		// A bind to a LAN address answers to that address; 0.0.0.0 and :: name no host.
+		allowedHosts: [
+			...(['0.0.0.0', '::'].includes(values.SYNC_API_HOST) ? [] : [values.SYNC_API_HOST]),
+			...list(values.SYNC_API_ALLOWED_HOSTS)
+		],
+		allowedOrigins: list(values.SYNC_API_ALLOWED_ORIGINS),
 		dbPath: path.join(dataDir, 'sync_agent.sqlite'),
 		apiLogFile: path.join(dataDir, 'logs', 'sync_api.log'),
 		agentLogFile: path.join(dataDir, 'logs', 'sync_agent.log')

@@ -36,3 +36,12 @@ export function quantifyCopy(): string {
 	fs.cpSync(path.resolve(import.meta.dirname, '../fixtures/quantify'), dir, { recursive: true });
 	return dir;
 }
+
+/** The copies the agent has under way in a store: files it has not finished copying. */
+export function partialCopies(storeDir: string): string[] {
+	try {
+		return fs.readdirSync(path.join(storeDir, '.partials'));
+	} catch {
+		return [];
+	}
+}

@@ -119,7 +119,8 @@ describe('agent errors', () => {
 			exception: 'RuntimeError',
 			message: 'agent 0',
 			traceback: 'Traceback 0\n  at somewhere',
-			viewed: false
+			viewed: false,
+			severity: 'error'
 		});
 		expect(page.items.find((error) => error.message === 'agent 2')!.traceback).toBeNull();
 

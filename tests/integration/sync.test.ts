@@ -3,7 +3,7 @@ import path from 'node:path';
 import { NetCDFReader } from 'netcdfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { startAgent } from './harness';
-import { md5, quantifyCopy, tempDir, writeDataset } from './datasets';
+import { md5, partialCopies, quantifyCopy, tempDir, writeDataset } from './datasets';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const SLOW = { timeout: 15_000, interval: 100 };
@@ -329,11 +329,10 @@ describe('folder-base sync', () => {
 			default_scope: scope
 		});
 		await client.startAgent();
-		const partial = () => {
-			const found = fs.readdirSync(settings.storeDir, { recursive: true, encoding: 'utf8' });
-			return found.some((name) => path.basename(name).startsWith('.partial-'));
-		};
-		await vi.waitFor(() => expect(partial()).toBe(true), { timeout: 20_000, interval: 20 });
+		await vi.waitFor(() => expect(partialCopies(settings.storeDir)).not.toEqual([]), {
+			timeout: 20_000,
+			interval: 20
+		});
 		process.kill(supervisor.pid!, 'SIGKILL');
 		await vi.waitFor(() => expect(supervisor.running).toBe(false));
 		await client.stopAgent();
@@ -452,10 +451,7 @@ describe('stopping the agent', () => {
 			default_scope: scope
 		});
 		await client.startAgent();
-		const partials = () =>
-			fs
-				.readdirSync(settings.storeDir, { recursive: true, encoding: 'utf8' })
-				.filter((name) => path.basename(name).startsWith('.partial-'));
+		const partials = () => partialCopies(settings.storeDir);
 		await vi.waitFor(() => expect(partials()).not.toHaveLength(0), {
 			timeout: 20_000,
 			interval: 20

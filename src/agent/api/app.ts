@@ -1,5 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ContractError } from '../services/contract-error';
+import { requestGate } from './gate';
 import { createRouter, type AppDeps } from './router';
 import { agentRouter } from './routes/agent/agent.index';
 import { catalogRouter } from './routes/catalog/catalog.index';
@@ -25,6 +27,20 @@ export function createApp(deps: AppDeps) {
 		const ms = (performance.now() - started).toFixed(1);
 		log.debug('%s %s %d %s ms', c.req.method, c.req.path, c.res.status, ms);
 	});
+
+	app.use(...requestGate(deps.settings));
+	app.use(
+		methodNotAllowed({
+			app,
+			onMethodNotAllowed: (c, methods) => {
+				const body = new ContractError(
+					'MethodNotAllowed',
+					`${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}`
+				).toBody();
+				return c.json(body, 405, { Allow: methods.join(', ') });
+			}
+		})
+	);
 
 	app.get('/healthz', (c) => c.json({ status: 'ok' }));
 	for (const router of routers) app.route('/', router);

@@ -1,35 +1,6 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
+import type { FoundFile } from '../files/safe-files';
 import path from 'node:path';
-
-export interface FoundFile {
-	/** `/`-separated path relative to the walked folder. */
-	name: string;
-	path: string;
-	size: number;
-	mtimeMs: number;
-}
-
-/** Every non-hidden file under a folder, with size and modification time, sorted by name. */
-export async function listFiles(folder: string): Promise<FoundFile[]> {
-	const found: FoundFile[] = [];
-	async function walk(dir: string, prefix: string) {
-		const entries = await fs.readdir(dir, { withFileTypes: true });
-		await Promise.all(
-			entries.map(async (entry) => {
-				if (entry.name.startsWith('.')) return;
-				const full = path.join(dir, entry.name);
-				const name = prefix ? `${prefix}/${entry.name}` : entry.name;
-				if (entry.isDirectory()) return walk(full, name);
-				if (!entry.isFile()) return;
-				const stat = await fs.stat(full);
-				found.push({ name, path: full, size: stat.size, mtimeMs: stat.mtimeMs });
-			})
-		);
-	}
-	await walk(folder, '');
-	return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
 
 /** Changes whenever a file is added, removed, resized or modified. */
 export function fingerprintOf(files: FoundFile[]): string {

@@ -1,4 +1,5 @@
 import type { ConfigField, ScopeRule } from '../../lib/contract';
+import type { SkippedEntry } from '../files/safe-files';
 
 export type ConfigData = Record<string, unknown>;
 
@@ -23,6 +24,13 @@ export interface DatasetFile {
 	converter: string | null;
 }
 
+/** What a scan found: the datasets, and the folders it could not look into (named once). */
+export interface ScanResult {
+	datasets: ScannedDataset[];
+	/** Relative to the source's folder. */
+	skipped: SkippedEntry[];
+}
+
 /** What gets uploaded for one dataset: `dataset.json` fields plus the files. */
 export interface DatasetContent {
 	name: string;
@@ -32,13 +40,18 @@ export interface DatasetContent {
 	tags: string[];
 	attributes: Record<string, string>;
 	files: DatasetFile[];
+	/** Entries of the dataset left out (links, FIFOs, unreadable folders), named in its record. */
+	skipped: SkippedEntry[];
 	/** Backend-specific description of the data (e.g. Quantify's variables). */
 	extra: Record<string, unknown>;
 }
 
 export interface BackendImplementation {
-	/** Finds every dataset under the source's folder. */
-	scan(config: ConfigData, signal: AbortSignal): Promise<ScannedDataset[]>;
+	/**
+	 * Finds every dataset under the source's folder; what it cannot read it skips and names, so
+	 * one unreadable folder never hides the others.
+	 */
+	scan(config: ConfigData, signal: AbortSignal): Promise<ScanResult>;
 	/** Reads one dataset for upload; throws with a clear message when it cannot. */
 	read(config: ConfigData, dataIdentifier: string): Promise<DatasetContent>;
 }

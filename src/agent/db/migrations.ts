@@ -158,5 +158,10 @@ export const migrations: string[] = [
 	-- How many times the item was reset: an outcome of a sync that began before a reset is
 	-- not saved over it (the reset asked for a new sync).
 	ALTER TABLE items ADD COLUMN resets INTEGER NOT NULL DEFAULT 0;
+	`,
+	`
+	-- A warning names something left out (a folder it may not read); the rest went on.
+	ALTER TABLE errors ADD COLUMN severity TEXT NOT NULL DEFAULT 'error'
+		CHECK (severity IN ('error', 'warning'));
 	`
 ];

@@ -30,6 +30,7 @@ export async function runAgent(context: AgentContext): Promise<void> {
 async function runCycle(context: AgentContext, store: DatasetStore): Promise<void> {
 	const { db, log, signal } = context;
 	if (!checkConnection(context, store)) return;
+	await store.removeLeftPartials();
 	for (const source of listRunningSources(db)) {
 		if (signal.aborted) return;
 		try {

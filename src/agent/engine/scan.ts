@@ -1,4 +1,5 @@
 import type { BackendImplementation, ConfigData } from '../backends/types';
+import { recordWarning } from '../services/error-inbox';
 import { saveScanned } from '../services/item-queue';
 import { autoassign } from '../services/scopes';
 import type { SourceRow } from '../services/sources';
@@ -12,8 +13,15 @@ export async function scanSource(
 	config: ConfigData = JSON.parse(source.config_data)
 ): Promise<{ found: number; changed: number }> {
 	const started = performance.now();
-	const scanned = await implementation.scan(config, context.signal);
+	const { datasets: scanned, skipped } = await implementation.scan(config, context.signal);
 	const changed = saveScanned(context.db, source.id, scanned);
+	for (const entry of skipped) {
+		recordWarning(context.db, {
+			sourceId: source.id,
+			exception: 'SkippedFolder',
+			message: `Skipped ${entry.name}: ${entry.reason}${entry.detail ? ` (${entry.detail})` : ''}`
+		});
+	}
 	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
 	// Only scans that found something are worth a line at INFO; the rest is every cycle.
 	(changed ? context.log.info : context.log.debug)(

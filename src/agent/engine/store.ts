@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetFile } from '../backends/types';
+import { copyRegularFile } from '../files/safe-files';
 
 /** One file as `dataset.json` lists it. */
 export interface StoredFile {
@@ -69,30 +70,58 @@ export class DatasetStore {
 		}
 	}
 
+	/** Where files are copied before they are renamed into place: one folder, emptied at start. */
+	get partialDir(): string {
+		return path.join(this.root, '.partials');
+	}
+
+	#partialsRemoved = false;
+
 	/**
-	 * Stores one file. Unchanged content (same md5 as the stored version) is left alone; a
-	 * changed file gets the next version and the previous one is kept as `<name>.v<N>`.
+	 * Once per run, when the store is reachable: removes what interrupted uploads of an earlier
+	 * run left (it crashed or was killed), partial copies that are never resumed.
+	 */
+	async removeLeftPartials(): Promise<void> {
+		if (this.#partialsRemoved) return;
+		await fsp.rm(this.partialDir, { recursive: true, force: true });
+		this.#partialsRemoved = true;
+	}
+
+	/** Removes a dataset's folder unless a `dataset.json` says it was completed once. */
+	async removeUnfinished(scope: string, dataset: string): Promise<void> {
+		const dir = this.datasetDir(scope, dataset);
+		if (!fs.existsSync(path.join(dir, 'dataset.json'))) {
+			await fsp.rm(dir, { recursive: true, force: true });
+		}
+	}
+
+	/**
+	 * Stores one file, read safely from inside `root` (see copyRegularFile). Unchanged content
+	 * (same md5 as the stored version) is left alone; a changed file gets the next version and
+	 * the previous one is kept as `<name>.v<N>`.
 	 */
 	async putFile(
 		scope: string,
 		dataset: string,
 		file: DatasetFile,
 		previous: StoredFile | undefined,
-		signal: AbortSignal
-	): Promise<StoredFile> {
+		options: { root?: string; signal: AbortSignal }
+	): Promise<{ stored: StoredFile; mtimeMs: number }> {
 		const target = path.join(this.datasetDir(scope, dataset), 'files', ...file.name.split('/'));
 		await fsp.mkdir(path.dirname(target), { recursive: true });
-		const partial = path.join(path.dirname(target), `.partial-${randomUUID()}`);
+		await fsp.mkdir(this.partialDir, { recursive: true });
+		const partial = path.join(this.partialDir, randomUUID());
 		try {
-			const { md5, size } = await copyWithMd5(file.path, partial, signal);
+			const { md5, size, mtimeMs } = await copyRegularFile(file.path, partial, options);
 			const targetExists = fs.existsSync(target);
 			if (previous && previous.md5 === md5 && targetExists) {
 				await fsp.rm(partial);
-				return previous;
+				return { stored: previous, mtimeMs };
 			}
 			if (previous && targetExists) await fsp.rename(target, `${target}.v${previous.version}`);
 			await fsp.rename(partial, target);
-			return { name: file.name, size, md5, version: (previous?.version ?? 0) + 1 };
+			const version = (previous?.version ?? 0) + 1;
+			return { stored: { name: file.name, size, md5, version }, mtimeMs };
 		} catch (error) {
 			await fsp.rm(partial, { force: true });
 			throw error;
@@ -101,6 +130,8 @@ export class DatasetStore {
 
 	async writeManifest(manifest: DatasetManifest): Promise<void> {
 		const dir = this.datasetDir(manifest.scope, manifest.uuid);
+		// A dataset without files (metadata only) has no folder yet.
+		await fsp.mkdir(dir, { recursive: true });
 		const temporary = path.join(dir, `.dataset.json-${randomUUID()}`);
 		const handle = await fsp.open(temporary, 'w');
 		try {
@@ -111,29 +142,4 @@ export class DatasetStore {
 		}
 		await fsp.rename(temporary, path.join(dir, 'dataset.json'));
 	}
-}
-
-/** Copies a file while hashing it, flushing it to disk; stops between chunks when aborted. */
-async function copyWithMd5(from: string, to: string, signal: AbortSignal) {
-	const hash = createHash('md5');
-	const input = await fsp.open(from, 'r');
-	const output = await fsp.open(to, 'wx');
-	const buffer = Buffer.allocUnsafe(1024 * 1024);
-	let size = 0;
-	try {
-		for (;;) {
-			signal.throwIfAborted();
-			const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
-			if (bytesRead === 0) break;
-			const chunk = buffer.subarray(0, bytesRead);
-			hash.update(chunk);
-			await output.write(chunk);
-			size += bytesRead;
-		}
-		await output.sync();
-	} finally {
-		await input.close();
-		await output.close();
-	}
-	return { md5: hash.digest('hex'), size };
 }

@@ -1,14 +1,20 @@
-import fs from 'node:fs';
 import type { SyncFile } from '../../lib/contract';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import { now } from '../db/database';
 import { saveOutcome, type QueuedItem } from '../services/item-queue';
-import type { SourceRow } from '../services/sources';
+import { findSourceRow, isSourceRunning, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
 import type { DatasetStore, StoredFile } from './store';
 import { SyncRecordBuilder, describeError } from './sync-record';
 
-/** Reads and uploads one dataset; the item is marked synchronized only once all is stored. */
+/** How often an upload checks that its source still runs (stop and delete abort it). */
+const SOURCE_CHECK_MS = 250;
+
+/**
+ * Reads and uploads one dataset; the item is marked synchronized only once all is stored.
+ * Stopping or deleting the source aborts it between two chunks of a file: the partial copy
+ * is removed and nothing is saved.
+ */
 export async function syncItem(
 	context: AgentContext,
 	store: DatasetStore,
@@ -19,15 +25,20 @@ export async function syncItem(
 	}: { source: SourceRow; config: ConfigData; backend: BackendDefinition },
 	item: QueuedItem
 ): Promise<void> {
-	const { log, signal } = context;
+	const { db, log } = context;
+	const sourceGone = new AbortController();
+	const watch = setInterval(() => {
+		if (!isSourceRunning(db, source.id)) sourceGone.abort();
+	}, SOURCE_CHECK_MS);
+	const signal = AbortSignal.any([context.signal, sourceGone.signal]);
 	const record = new SyncRecordBuilder();
-	const root = record.task(`Sync ${item.data_identifier}`);
+	const top = record.task(`Sync ${item.data_identifier}`);
 	const files: SyncFile[] = [];
 	try {
 		const scope = item.scope_uuid;
 		if (!scope) throw new Error(`No scope for "${item.scope_identifier}": map it first`);
 
-		const readTask = record.task(`Read the dataset with ${backend.name}`, root);
+		const readTask = record.task(`Read the dataset with ${backend.name}`, top);
 		const content = await backend
 			.implementation!.read(config, item.data_identifier)
 			.catch((error) => {
@@ -38,24 +49,29 @@ export async function syncItem(
 			readTask,
 			`"${content.name}": ${content.files.length} files, collected ${content.collected}`
 		);
+		for (const { name, reason, detail } of content.skipped) {
+			record.log(readTask, `Skipped ${name}: ${reason}${detail ? ` (${detail})` : ''}`);
+			files.push({ ...NOTHING_STORED, name, status: 'SKIPPED', error: reason });
+		}
 
-		const uploadTask = record.task(`Upload to scope ${scope}`, root);
+		const uploadTask = record.task(`Upload to scope ${scope}`, top);
 		const manifest = await store.readManifest(scope, item.dataset_uuid);
 		const previous = new Map(manifest?.files.map((file) => [file.name, file]));
+		// Every file must be inside the source's folder when it is opened, whatever it is then.
+		const root = backend.folderField ? String(config[backend.folderField]) : undefined;
 		const stored: StoredFile[] = [];
 		for (const file of content.files) {
 			signal.throwIfAborted();
-			const mTime = fs.statSync(file.path, { throwIfNoEntry: false })?.mtime.toISOString() ?? null;
 			try {
 				if (file.converter) {
 					throw new Error(`Converter "${file.converter}" is not installed in this sync agent`);
 				}
-				const result = await store.putFile(
+				const { stored: result, mtimeMs } = await store.putFile(
 					scope,
 					item.dataset_uuid,
 					file,
 					previous.get(file.name),
-					signal
+					{ root, signal }
 				);
 				stored.push(result);
 				files.push({
@@ -63,7 +79,7 @@ export async function syncItem(
 					status: 'OK',
 					size: result.size,
 					md5: result.md5,
-					m_time: mTime,
+					m_time: new Date(mtimeMs).toISOString(),
 					converter: null,
 					error: null
 				});
@@ -72,11 +88,9 @@ export async function syncItem(
 				record.error(uploadTask, error);
 				const { message } = describeError(error);
 				files.push({
+					...NOTHING_STORED,
 					name: file.name,
 					status: 'ERROR',
-					size: null,
-					md5: null,
-					m_time: mTime,
 					converter: file.converter,
 					error: message
 				});
@@ -84,7 +98,7 @@ export async function syncItem(
 		}
 		const failed = files.filter((file) => file.status === 'ERROR');
 		if (failed.length)
-			throw new Error(`${failed.length} of ${files.length} files could not be uploaded`);
+			throw new Error(`${failed.length} of ${content.files.length} files could not be uploaded`);
 		await store.writeManifest({
 			uuid: item.dataset_uuid,
 			name: content.name,
@@ -105,11 +119,18 @@ export async function syncItem(
 			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
 	} catch (error) {
 		if (signal.aborted) {
-			log.info('Abandoned "%s": the agent is stopping', item.data_identifier);
+			const why = context.signal.aborted
+				? 'the agent is stopping'
+				: 'its source was stopped or deleted';
+			log.info('Abandoned "%s": %s', item.data_identifier, why);
+			if (item.scope_uuid && !findSourceRow(db, source.id)) {
+				// Deleted: what was stored of a dataset never completed belongs to nobody now.
+				await store.removeUnfinished(item.scope_uuid, item.dataset_uuid);
+			}
 			return;
 		}
 		const { message } = describeError(error);
-		if (!record.hasErrors) record.error(root, error);
+		if (!record.hasErrors) record.error(top, error);
 		if (saveItemOutcome(context, item, { logs: record.logs, files }, message))
 			log.error(
 				'Failed to sync "%s" of "%s": %s',
@@ -118,8 +139,13 @@ export async function syncItem(
 				message,
 				error
 			);
+	} finally {
+		clearInterval(watch);
 	}
 }
+
+/** The columns of a file row that did not reach the store. */
+const NOTHING_STORED = { size: null, md5: null, m_time: null, converter: null } as const;
 
 /** Saves the outcome; one that came too late (the item changed meanwhile) is only logged. */
 function saveItemOutcome(
@@ -131,7 +157,7 @@ function saveItemOutcome(
 	const saved = saveOutcome(context.db, item, record, error);
 	if (!saved)
 		context.log.info(
-			'"%s" changed while it was synced: not saving this sync',
+			'"%s" changed while it was synced, or its source was stopped: not saving this sync',
 			item.data_identifier
 		);
 	return saved;

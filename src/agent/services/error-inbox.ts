@@ -11,6 +11,7 @@ interface ErrorRow {
 	message: string;
 	traceback: string | null;
 	viewed: number;
+	severity: 'error' | 'warning';
 }
 
 function toRecord(row: ErrorRow): ErrorRecord {
@@ -28,6 +29,28 @@ export function recordError(
 		)
 		.run(error.sourceId, now(), error.exception, error.message, error.traceback ?? null);
 	return Number(result.lastInsertRowid);
+}
+
+/**
+ * Records a source warning once: while the same warning is in the inbox (read or not), it is
+ * not added again every cycle.
+ */
+export function recordWarning(
+	db: Db,
+	warning: { sourceId: number; exception: string; message: string }
+): void {
+	db.prepare(
+		`INSERT INTO errors (source_id, timestamp, exception, message, severity)
+		SELECT ?, ?, ?, ?, 'warning' WHERE NOT EXISTS (
+			SELECT 1 FROM errors WHERE source_id = ? AND severity = 'warning' AND message = ?)`
+	).run(
+		warning.sourceId,
+		now(),
+		warning.exception,
+		warning.message,
+		warning.sourceId,
+		warning.message
+	);
 }
 
 /** Which errors: the agent's (`source: null`), one source's, or (`source` absent) all. */

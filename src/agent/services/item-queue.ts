@@ -85,8 +85,8 @@ export function nextDueItem(db: Db, sourceId: number): QueuedItem | undefined {
 
 /**
  * Saves what one attempt came to (`error` null: synchronized), unless the item changed under
- * it (a rescan found other files, a reset asked for a new sync, or its source was deleted):
- * then the attempt is moot and nothing is saved. Whether it was saved.
+ * it (a rescan found other files, a reset asked for a new sync) or its source was stopped or
+ * deleted: then the attempt is moot and nothing is saved. Whether it was saved.
  */
 export function saveOutcome(
 	db: Db,
@@ -95,8 +95,12 @@ export function saveOutcome(
 	error: string | null
 ): boolean {
 	return writeTransaction(db, () => {
+		// Only while its source runs: a stop or delete that came first wins.
 		const current = db
-			.prepare('SELECT attempts FROM items WHERE id = ? AND fingerprint IS ? AND resets = ?')
+			.prepare(
+				`SELECT i.attempts FROM items i JOIN sources s ON s.id = i.source_id
+				WHERE i.id = ? AND i.fingerprint IS ? AND i.resets = ? AND s.status IN ('syncing', 'scanning')`
+			)
 			.get(item.id, item.fingerprint, item.resets) as { attempts: number } | undefined;
 		if (!current) return false;
 		const attempts = current.attempts + 1;

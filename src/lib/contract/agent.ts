@@ -35,7 +35,9 @@ export const ErrorRecord = z
 		exception: z.string(),
 		message: z.string(),
 		traceback: z.string().nullable(),
-		viewed: z.boolean()
+		viewed: z.boolean(),
+		/** `warning`: something was left out (e.g. a folder it may not read), the rest goes on. */
+		severity: z.enum(['error', 'warning'])
 	})
 	.meta({ id: 'ErrorRecord' });
 

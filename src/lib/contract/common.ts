@@ -3,8 +3,14 @@ import { z } from 'zod';
 /** An instant, ISO 8601 with offset (the agent always writes UTC, `Z`). */
 export const Timestamp = z.iso.datetime({ offset: true });
 
-/** Positive integer id in a path (`/sources/{id}`); path segments arrive as strings. */
-export const IdParam = z.coerce.number().int().positive();
+/**
+ * Positive integer id in a path (`/sources/{id}`) or query, as the plain decimal digits it is
+ * printed with: `0x1`, `1e3` or ` 1` would name the same row in other words.
+ */
+export const IdParam = z
+	.string()
+	.regex(/^[1-9][0-9]{0,14}$/, 'Must be a positive whole number, written in digits')
+	.pipe(z.coerce.number());
 
 /** `true`/`false` in a query string. */
 export const BooleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');

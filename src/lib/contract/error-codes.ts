@@ -18,7 +18,12 @@ export const errorStatus = {
 	ScopeMappingNotFound: 404,
 	ScopeMappingAlreadyExists: 409,
 	ScopeMappingInvalidScope: 422,
-	LogFileNotFound: 404
+	LogFileNotFound: 404,
+	// The sync API's gate: a request it refuses before any route sees it.
+	Forbidden: 403,
+	MethodNotAllowed: 405,
+	PayloadTooLarge: 413,
+	UnsupportedMediaType: 415
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

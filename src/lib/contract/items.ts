@@ -51,7 +51,8 @@ export const SyncRecordEntry = z
 export const SyncFile = z
 	.object({
 		name: z.string(),
-		status: z.enum(['OK', 'ERROR']),
+		/** `SKIPPED`: left out on purpose (a link, a FIFO…), `error` says why. */
+		status: z.enum(['OK', 'ERROR', 'SKIPPED']),
 		size: z.number().int().nonnegative().nullable(),
 		md5: z.string().nullable(),
 		m_time: Timestamp.nullable(),

@@ -36,7 +36,8 @@ export type DatasetInfo = z.infer<typeof DatasetInfo>;
 export function parseDatasetInfo(text: string): DatasetInfo {
 	let raw: unknown;
 	try {
-		raw = parse(text) ?? {};
+		// Aliases can multiply a small file into gigabytes (a "billion laughs"): few are allowed.
+		raw = parse(text, { maxAliasCount: 100 }) ?? {};
 	} catch (error) {
 		if (error instanceof YAMLParseError) {
 			const where = error.linePos?.[0] ? ` at line ${error.linePos[0].line}` : '';

@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { LIMITS, listFiles, readSmallFile, type SkippedEntry } from '../../files/safe-files';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
-import { fingerprintOf, listFiles, mapLimit } from '../files';
+import { fingerprintOf, mapLimit } from '../files';
 import { INFO_FILE, MANIFEST_FILE, parseDatasetInfo } from './dataset-info';
 
 function rootOf(config: ConfigData): string {
@@ -17,43 +18,59 @@ export const folderbase: BackendImplementation = {
 	async scan(config, signal) {
 		const root = rootOf(config);
 		const datasetDirs: string[] = [];
-		async function walk(dir: string, relative: string): Promise<void> {
+		const skipped: SkippedEntry[] = [];
+		// Breadth first with a queue: any depth, and an unreadable folder only skips itself.
+		const queue = [{ relative: '', level: 0 }];
+		for (let next = queue.shift(); next; next = queue.shift()) {
 			signal.throwIfAborted();
-			const entries = await fs.readdir(dir, { withFileTypes: true });
+			const { relative, level } = next;
+			let entries;
+			try {
+				entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
+			} catch (error) {
+				if (!relative) throw error;
+				skipped.push({ name: relative, reason: 'unreadable', detail: (error as Error).message });
+				continue;
+			}
+			// A FIFO or a link by the info file's name does not make a dataset.
 			if (relative && entries.some((e) => e.isFile() && e.name === INFO_FILE)) {
 				datasetDirs.push(relative);
-				return;
+				continue;
 			}
-			const subdirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
-			await mapLimit(subdirs, 8, (e) =>
-				walk(path.join(dir, e.name), relative ? `${relative}/${e.name}` : e.name)
-			);
+			for (const entry of entries) {
+				if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+				const child = relative ? `${relative}/${entry.name}` : entry.name;
+				if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
+				else queue.push({ relative: child, level: level + 1 });
+			}
 		}
-		await walk(root, '');
-		return mapLimit(datasetDirs, 16, async (dataIdentifier): Promise<ScannedDataset> => {
+		const datasets = await mapLimit(datasetDirs, 16, async (dataIdentifier) => {
 			signal.throwIfAborted();
-			const files = await listFiles(path.join(root, dataIdentifier));
+			const { files } = await listFiles(path.join(root, dataIdentifier));
 			return {
 				dataIdentifier,
 				scopeIdentifier: dataIdentifier.split('/')[0]!,
 				fingerprint: fingerprintOf(files),
 				live: false
-			};
+			} satisfies ScannedDataset;
 		});
+		return { datasets, skipped };
 	},
 
 	async read(config, dataIdentifier): Promise<DatasetContent> {
-		const folder = path.join(rootOf(config), dataIdentifier);
-		const info = parseDatasetInfo(await fs.readFile(path.join(folder, INFO_FILE), 'utf8'));
+		const root = rootOf(config);
+		const folder = path.join(root, dataIdentifier);
+		const info = parseDatasetInfo(await readSmallFile(path.join(folder, INFO_FILE), root));
 		const skip = info.skip?.length ? picomatch(info.skip) : () => false;
 		const converters = Object.entries(info.converters ?? {}).map(
 			([pattern, converter]) => [picomatch(pattern), converter] as const
 		);
-		const all = await listFiles(folder);
+		const { files: all, skipped } = await listFiles(folder);
 		const files = all.filter(
 			(file) => file.name !== INFO_FILE && file.name !== MANIFEST_FILE && !skip(file.name)
 		);
-		const oldest = Math.min(...all.map((file) => file.mtimeMs));
+		let oldest = Infinity;
+		for (const file of all) oldest = Math.min(oldest, file.mtimeMs);
 		return {
 			name: info.dataset_name ?? path.basename(folder),
 			altUid: null,
@@ -69,6 +86,7 @@ export const folderbase: BackendImplementation = {
 				path: file.path,
 				converter: converters.find(([matches]) => matches(file.name))?.[1] ?? null
 			})),
+			skipped: skipped.filter((entry) => !skip(entry.name)),
 			extra: info.version === undefined ? {} : { version: String(info.version) }
 		};
 	}

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
-import { fingerprintOf, listFiles, mapLimit } from '../files';
+import { copyRegularFile, listFiles, type SkippedEntry } from '../../files/safe-files';
+import { fingerprintOf, mapLimit } from '../files';
 import { readQuantifyDataset, type QuantifyDatasetInfo } from './read-dataset';
 
 const DAY = /^\d{8}$/;
@@ -37,11 +38,11 @@ export function tuidTime(tuid: string): string {
  * Reads a copy of the data file: Quantify rewrites it in place while measuring, and a copy
  * cannot change under the reader.
  */
-async function readSnapshot(file: string): Promise<QuantifyDatasetInfo> {
+async function readSnapshot(file: string, root: string): Promise<QuantifyDatasetInfo> {
 	const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
 	try {
 		const copy = path.join(dir, DATA_FILE);
-		await fs.copyFile(file, copy);
+		await copyRegularFile(file, copy, { root });
 		return await readQuantifyDataset(copy);
 	} finally {
 		await fs.rm(dir, { recursive: true, force: true });
@@ -55,32 +56,44 @@ async function readSnapshot(file: string): Promise<QuantifyDatasetInfo> {
 export const quantify: BackendImplementation = {
 	async scan(config, signal) {
 		const root = directoryOf(config);
+		const skipped: SkippedEntry[] = [];
 		const days = (await fs.readdir(root, { withFileTypes: true }))
 			.filter((entry) => entry.isDirectory() && DAY.test(entry.name))
 			.map((entry) => entry.name);
 		const identifiers = (
-			await mapLimit(days, 8, async (day) =>
-				(await fs.readdir(path.join(root, day), { withFileTypes: true }))
-					.filter((entry) => entry.isDirectory() && DATASET.test(entry.name))
-					.map((entry) => `${day}/${entry.name}`)
-			)
+			await mapLimit(days, 8, async (day) => {
+				try {
+					return (await fs.readdir(path.join(root, day), { withFileTypes: true }))
+						.filter((entry) => entry.isDirectory() && DATASET.test(entry.name))
+						.map((entry) => `${day}/${entry.name}`);
+				} catch (error) {
+					skipped.push({ name: day, reason: 'unreadable', detail: (error as Error).message });
+					return [];
+				}
+			})
 		).flat();
 		// TUIDs sort by time, so the last one is the newest measurement.
 		identifiers.sort();
 		const newest = identifiers.at(-1);
-		return mapLimit(identifiers, 16, async (dataIdentifier): Promise<ScannedDataset> => {
+		const datasets = await mapLimit(identifiers, 16, async (dataIdentifier) => {
 			signal.throwIfAborted();
-			const files = await listFiles(path.join(root, dataIdentifier));
+			const { files } = await listFiles(path.join(root, dataIdentifier));
 			let live = false;
 			const data = files.find((file) => file.name === DATA_FILE);
 			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < LIVE_WINDOW_MS) {
-				live = await readSnapshot(data.path).then(
+				live = await readSnapshot(data.path, root).then(
 					(info) => info.hasNaN,
 					() => true // half-written: not readable yet, so certainly not complete
 				);
 			}
-			return { dataIdentifier, scopeIdentifier: null, fingerprint: fingerprintOf(files), live };
+			return {
+				dataIdentifier,
+				scopeIdentifier: null,
+				fingerprint: fingerprintOf(files),
+				live
+			} satisfies ScannedDataset;
 		});
+		return { datasets, skipped };
 	},
 
 	async read(config, dataIdentifier): Promise<DatasetContent> {
@@ -89,10 +102,10 @@ export const quantify: BackendImplementation = {
 		if (!match)
 			throw new Error(`${dataIdentifier} is not a Quantify dataset folder (<TUID>-<name>)`);
 		const tuid = path.basename(folder).slice(0, 26);
-		const files = await listFiles(folder);
+		const { files, skipped } = await listFiles(folder);
 		const data = files.find((file) => file.name === DATA_FILE);
 		if (!data) throw new Error(`${dataIdentifier} has no ${DATA_FILE}`);
-		const info = await readSnapshot(data.path);
+		const info = await readSnapshot(data.path, directoryOf(config));
 		const tags = [...new Set(info.variables.map((v) => v.long_name || v.name))];
 		return {
 			name: match[5]!,
@@ -102,6 +115,7 @@ export const quantify: BackendImplementation = {
 			tags,
 			attributes: { 'set-up': String(config.set_up) },
 			files: files.map((file) => ({ name: file.name, path: file.path, converter: null })),
+			skipped,
 			extra: { format: info.format, variables: info.variables }
 		};
 	}

@@ -1,0 +1,67 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ContractError } from '../services/contract-error';
+
+/** Largest request body read; the biggest legitimate one (a source's settings) is a few KB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface GateSettings {
+	/** Host names answered besides loopback ones (the bind address, SYNC_API_ALLOWED_HOSTS). */
+	allowedHosts: string[];
+	/** Browser origins allowed to call (SYNC_API_ALLOWED_ORIGINS); none by default. */
+	allowedOrigins: string[];
+}
+
+/** The host name of a `Host` header or an origin's host, lower case, without its port. */
+function hostName(host: string): string {
+	return host.toLowerCase().replace(/:\d+$/, '');
+}
+
+/**
+ * What every request passes before a route sees it. The sync API is for programs on this PC
+ * (the dashboard's server, the SDK, curl), never for web pages: a foreign `Host` (DNS
+ * rebinding) and any `Origin` but an allowed one (a page in some browser tab) get 403; a body
+ * on a write must be JSON (415: an HTML form cannot send that cross-site without a preflight)
+ * and at most MAX_BODY_BYTES (413, before it is read).
+ */
+export function requestGate(settings: GateSettings): MiddlewareHandler[] {
+	const hosts = new Set([...LOOPBACK, ...settings.allowedHosts.map(hostName)]);
+	const origins = new Set(settings.allowedOrigins.map((origin) => origin.toLowerCase()));
+	const checks: MiddlewareHandler = async (c, next) => {
+		const host = c.req.header('host') ?? new URL(c.req.url).host;
+		if (!hosts.has(hostName(host))) {
+			throw new ContractError('Forbidden', `The sync API does not answer to the host "${host}"`);
+		}
+		const origin = c.req.header('origin');
+		if (origin !== undefined && !origins.has(origin.toLowerCase())) {
+			throw new ContractError('Forbidden', 'The sync API does not answer web pages');
+		}
+		if (WRITES.has(c.req.method) && hasBody(c.req.raw)) {
+			const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+			if (type !== 'application/json') {
+				throw new ContractError('UnsupportedMediaType', 'A request body must be application/json');
+			}
+		}
+		await next();
+	};
+	const limit = bodyLimit({
+		maxSize: MAX_BODY_BYTES,
+		onError: () => {
+			throw new ContractError(
+				'PayloadTooLarge',
+				`A request body may be at most ${MAX_BODY_BYTES} bytes`
+			);
+		}
+	});
+	return [checks, limit];
+}
+
+/** HTTP/1.1 declares a body by its length or by chunked transfer; nothing else has one. */
+function hasBody(request: Request): boolean {
+	const length = request.headers.get('content-length');
+	if (length !== null) return length !== '0';
+	return request.headers.has('transfer-encoding');
+}

@@ -1,0 +1,255 @@
+/**
+ * The one way the agent touches the user's files. Every file it reads may be hostile: a link
+ * to somewhere else, a FIFO that blocks a reader forever, a device, a file swapped between
+ * the scan and the upload, or far too big. So a file is opened without following links,
+ * checked through its descriptor (a regular file, inside the folder it belongs to), and read
+ * from that same descriptor; folders are walked without following links either.
+ */
+import { createHash } from 'node:crypto';
+import { constants, type Dirent, type Stats } from 'node:fs';
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+
+export const LIMITS = {
+	/** A metadata file read whole (`_QH_dataset_info.yaml`): past this it is refused. */
+	metadataBytes: 1024 * 1024,
+	/** Folders deeper than this below a walked folder are skipped. */
+	depth: 64
+};
+
+/** Why an entry is left out: named in the sync record and the source's warnings. */
+export type SkipReason =
+	| 'link'
+	| 'FIFO'
+	| 'socket'
+	| 'device'
+	| 'unknown file type'
+	| 'outside the folder'
+	| 'too deep'
+	| 'unreadable';
+
+/** A file the agent will not read, and why; its message names the file. */
+export class SkippedFileError extends Error {
+	override name = 'SkippedFileError';
+	constructor(
+		readonly file: string,
+		readonly reason: SkipReason,
+		detail?: string
+	) {
+		super(`${file}: skipped, ${reason}${detail ? ` (${detail})` : ''}`);
+	}
+}
+
+function kindOf(entry: Dirent | Stats): SkipReason | null {
+	if (entry.isFile() || entry.isDirectory()) return null;
+	if (entry.isSymbolicLink()) return 'link';
+	if (entry.isFIFO()) return 'FIFO';
+	if (entry.isSocket()) return 'socket';
+	if (entry.isBlockDevice() || entry.isCharacterDevice()) return 'device';
+	return 'unknown file type';
+}
+
+export interface FoundFile {
+	/** `/`-separated path relative to the walked folder. */
+	name: string;
+	path: string;
+	size: number;
+	mtimeMs: number;
+}
+
+export interface SkippedEntry {
+	/** `/`-separated path relative to the walked folder. */
+	name: string;
+	reason: SkipReason;
+	detail?: string;
+}
+
+export interface Listing {
+	files: FoundFile[];
+	skipped: SkippedEntry[];
+}
+
+/**
+ * Every non-hidden regular file under a folder, sorted by name, and every entry left out with
+ * why (links, FIFOs, sockets, devices, unreadable or too-deep folders). Breadth first with a
+ * queue, so neither depth nor a folder of 150,000 files strains the stack. Only the folder
+ * itself being unreadable throws.
+ */
+export async function listFiles(folder: string, depth = LIMITS.depth): Promise<Listing> {
+	const files: FoundFile[] = [];
+	const skipped: SkippedEntry[] = [];
+	const queue: { dir: string; prefix: string; level: number }[] = [
+		{ dir: folder, prefix: '', level: 0 }
+	];
+	for (let next = queue.shift(); next; next = queue.shift()) {
+		const { dir, prefix, level } = next;
+		let entries: Dirent[];
+		try {
+			entries = await fs.readdir(dir, { withFileTypes: true });
+		} catch (error) {
+			if (!prefix) throw error;
+			skipped.push({ name: prefix, reason: 'unreadable', detail: (error as Error).message });
+			continue;
+		}
+		for (const entry of entries) {
+			if (entry.name.startsWith('.')) continue;
+			const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+			const full = path.join(dir, entry.name);
+			if (entry.isDirectory()) {
+				if (level + 1 > depth) skipped.push({ name, reason: 'too deep' });
+				else queue.push({ dir: full, prefix: name, level: level + 1 });
+				continue;
+			}
+			const kind = kindOf(entry);
+			if (kind) {
+				skipped.push({ name, reason: kind });
+				continue;
+			}
+			try {
+				// lstat: a file swapped for a link since readdir is not followed.
+				const stat = await fs.lstat(full);
+				const swapped = kindOf(stat);
+				if (swapped) skipped.push({ name, reason: swapped });
+				else files.push({ name, path: full, size: stat.size, mtimeMs: stat.mtimeMs });
+			} catch (error) {
+				const code = (error as NodeJS.ErrnoException).code;
+				// Gone since readdir: not part of the dataset any more.
+				if (code !== 'ENOENT') {
+					skipped.push({ name, reason: 'unreadable', detail: (error as Error).message });
+				}
+			}
+		}
+	}
+	files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	return { files, skipped };
+}
+
+/** The path a descriptor really refers to (Linux), else the path's own real path. */
+async function realPathOf(handle: FileHandle, file: string): Promise<string> {
+	try {
+		return await fs.readlink(`/proc/self/fd/${handle.fd}`);
+	} catch {
+		return fs.realpath(file);
+	}
+}
+
+function isInside(child: string, parent: string): boolean {
+	const relative = path.relative(parent, child);
+	return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+export interface OpenFile {
+	handle: FileHandle;
+	stat: Stats;
+}
+
+/**
+ * Opens a file for reading if, and only if, it is a regular file inside `root` (when given):
+ * never through a link in its last component (`O_NOFOLLOW`), never blocking on a FIFO
+ * (`O_NONBLOCK`), and checked on the descriptor it will be read from, so a file swapped
+ * after the check is never the one read. The caller closes the handle.
+ */
+export async function openRegularFile(file: string, root?: string): Promise<OpenFile> {
+	let handle: FileHandle;
+	try {
+		handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new SkippedFileError(file, 'link');
+		throw error;
+	}
+	try {
+		const stat = await handle.stat();
+		if (!stat.isFile()) {
+			throw new SkippedFileError(
+				file,
+				kindOf(stat) ?? 'unknown file type',
+				stat.isDirectory() ? 'a folder' : undefined
+			);
+		}
+		if (root) {
+			const real = await realPathOf(handle, file);
+			if (!isInside(real, await fs.realpath(root))) {
+				throw new SkippedFileError(file, 'outside the folder', real);
+			}
+		}
+		return { handle, stat };
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+}
+
+/** A small file read whole (metadata), refused past `maxBytes`. */
+export async function readSmallFile(
+	file: string,
+	root?: string,
+	maxBytes = LIMITS.metadataBytes
+): Promise<string> {
+	const { handle, stat } = await openRegularFile(file, root);
+	try {
+		if (stat.size > maxBytes) {
+			throw new Error(
+				`${path.basename(file)} is ${formatBytes(stat.size)}; at most ${formatBytes(maxBytes)} is read`
+			);
+		}
+		const buffer = Buffer.alloc(stat.size);
+		const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
+		return buffer.subarray(0, bytesRead).toString('utf8');
+	} finally {
+		await handle.close();
+	}
+}
+
+function formatBytes(bytes: number): string {
+	return bytes >= 1024 * 1024
+		? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+		: `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** A file that changed while it was copied: the copy is not the file as it is. */
+export class FileChangedError extends Error {
+	override name = 'FileChangedError';
+}
+
+/**
+ * Copies a regular file (opened as `openRegularFile` does) into a new file `to`, computing its
+ * md5 on the way and flushing it to disk. A file whose size or modification time changed
+ * while it was read is refused, so a half-rewritten file is never taken for the file. Stops
+ * between chunks when `signal` aborts; the caller removes `to` on failure.
+ */
+export async function copyRegularFile(
+	from: string,
+	to: string,
+	options: { root?: string; signal?: AbortSignal } = {}
+): Promise<{ md5: string; size: number; mtimeMs: number }> {
+	const { handle: input, stat } = await openRegularFile(from, options.root);
+	const hash = createHash('md5');
+	let size = 0;
+	try {
+		const output = await fs.open(to, 'wx');
+		try {
+			const buffer = Buffer.allocUnsafe(1024 * 1024);
+			for (;;) {
+				options.signal?.throwIfAborted();
+				const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
+				if (bytesRead === 0) break;
+				const chunk = buffer.subarray(0, bytesRead);
+				hash.update(chunk);
+				await output.write(chunk);
+				size += bytesRead;
+			}
+			await output.sync();
+		} finally {
+			await output.close();
+		}
+		const after = await input.stat();
+		if (size !== stat.size || after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
+			throw new FileChangedError(
+				`${from} changed while it was copied (${stat.size} → ${after.size} bytes); it is copied again next time`
+			);
+		}
+	} finally {
+		await input.close();
+	}
+	return { md5: hash.digest('hex'), size, mtimeMs: stat.mtimeMs };
+}
