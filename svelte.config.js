@@ -6,7 +6,8 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// DASHBOARD_BUILD_DIR: the tests also build a NODE_ENV=staging copy beside `build/`.
+		adapter: adapter({ out: process.env.DASHBOARD_BUILD_DIR || 'build' }),
 		// Only this server's own scripts (SvelteKit's inline start-up script by nonce), styles and
 		// connections; no inline styles, no plugins, no framing, forms post here only.
 		csp: {

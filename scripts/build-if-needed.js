@@ -38,14 +38,23 @@ function newest(paths) {
 	return latest;
 }
 
-export function buildIfNeeded() {
-	const built = fs.statSync(path.join(root, 'build', 'handler.js'), { throwIfNoEntry: false });
+/**
+ * Builds into `outDir` (relative to the repository) unless the build there is newer than every
+ * source; `env` is added to the build's environment (the tests build a NODE_ENV=staging copy).
+ * @param {string} [outDir]
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+export function buildIfNeeded(outDir = 'build', env = {}) {
+	const built = fs.statSync(path.join(root, outDir, 'handler.js'), { throwIfNoEntry: false });
 	if (built && built.mtimeMs >= newest(inputs.map((p) => path.join(root, p)))) return;
-	console.log(built ? 'Sources changed: rebuilding the dashboard…' : 'Building the dashboard…');
+	console.log(
+		built ? `Sources changed: rebuilding ${outDir}/…` : `Building the dashboard into ${outDir}/…`
+	);
 	const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: 'inherit',
+		env: { ...process.env, ...env, DASHBOARD_BUILD_DIR: outDir }
 	});
 	if (result.status !== 0) throw new Error('The dashboard did not build.');
 }
