@@ -159,9 +159,8 @@ if (!env.SYNC_API_URL) {
 		);
 		process.exit(1);
 	}
-	const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-	const serve = path.join(root, 'src', 'agent', 'serve.ts');
-	supervised.push(supervise('Sync API', ['--import', tsx, serve], env));
+	const serve = path.join(root, 'build', 'agent', 'serve.js');
+	supervised.push(supervise('Sync API', [serve], env));
 	// So that the dashboard's first page finds it.
 	await untilHealthy(env.SYNC_API_URL);
 }

@@ -4,8 +4,18 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from './logs/logger';
 
-const WORKER = fileURLToPath(new URL('./engine/worker.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * How to start the agent process. Bundled (`build/agent/serve.js`, as `npm start` runs it) the
+ * worker is JavaScript beside this code; from the sources (`npm run agent`, the Vitest tests)
+ * it is TypeScript, run through tsx.
+ */
+const WORKER_ARGS = import.meta.url.endsWith('.js')
+	? [fileURLToPath(new URL('./engine/worker.js', import.meta.url))]
+	: [
+			'--import',
+			pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+			fileURLToPath(new URL('./engine/worker.ts', import.meta.url))
+		];
 /** Stop is graceful: the agent gets this long to finish or abandon its current file. */
 const STOP_GRACE_MS = 5000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -72,7 +82,7 @@ export class AgentSupervisor {
 	}
 
 	async #spawn(): Promise<void> {
-		const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER], {
+		const child = spawn(process.execPath, WORKER_ARGS, {
 			env: this.#env,
 			// The agent watches its stdin: when this process dies, however it dies, the pipe
 			// closes and the agent stops instead of running on as an orphan.

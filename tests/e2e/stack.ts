@@ -9,7 +9,6 @@ import { freePort, tempDir } from '../helpers';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
 /** Waits until the process prints `line` (it listens then): no polling, no port probing. */
 async function waitForLine(child: ChildProcess, line: string, output: () => string) {
@@ -120,7 +119,7 @@ export async function startStack(
 	// Neither needs the other to start: both boot at once.
 	const upstream = options.faultProxy ? await startFaultProxy(syncApiUrl) : null;
 	const startApi = () =>
-		launchUntil('Sync API listening', ['--import', tsx, 'src/agent/serve.ts'], {
+		launchUntil('Sync API listening', ['build/agent/serve.js'], {
 			...base,
 			SYNC_API_PORT: String(apiPort)
 		});

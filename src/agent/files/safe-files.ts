@@ -70,6 +70,27 @@ export interface Listing {
 }
 
 /**
+ * The entries of a folder met while walking (`name`: relative to where the walk began, '' for
+ * that folder itself, whose failure throws). A folder that cannot be read is noted in
+ * `skipped` and counts as empty; one that vanished since it was listed is simply gone.
+ */
+export async function readFolder(
+	dir: string,
+	name: string,
+	skipped: SkippedEntry[]
+): Promise<Dirent[]> {
+	try {
+		return await fs.readdir(dir, { withFileTypes: true });
+	} catch (error) {
+		if (!name) throw error;
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+			skipped.push({ name, reason: 'unreadable', detail: (error as Error).message });
+		}
+		return [];
+	}
+}
+
+/**
  * Every non-hidden regular file under a folder, sorted by name, and every entry left out with
  * why (links, FIFOs, sockets, devices, unreadable or too-deep folders). Breadth first with a
  * queue, so neither depth nor a folder of 150,000 files strains the stack. Only the folder
@@ -83,15 +104,7 @@ export async function listFiles(folder: string, depth = LIMITS.depth): Promise<L
 	];
 	for (let next = queue.shift(); next; next = queue.shift()) {
 		const { dir, prefix, level } = next;
-		let entries: Dirent[];
-		try {
-			entries = await fs.readdir(dir, { withFileTypes: true });
-		} catch (error) {
-			if (!prefix) throw error;
-			skipped.push({ name: prefix, reason: 'unreadable', detail: (error as Error).message });
-			continue;
-		}
-		for (const entry of entries) {
+		for (const entry of await readFolder(dir, prefix, skipped)) {
 			if (entry.name.startsWith('.')) continue;
 			const name = prefix ? `${prefix}/${entry.name}` : entry.name;
 			const full = path.join(dir, entry.name);

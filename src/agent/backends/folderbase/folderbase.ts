@@ -1,7 +1,12 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { LIMITS, listFiles, readSmallFile, type SkippedEntry } from '../../files/safe-files';
+import {
+	LIMITS,
+	listFiles,
+	readFolder,
+	readSmallFile,
+	type SkippedEntry
+} from '../../files/safe-files';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
 import { fingerprintOf, mapLimit } from '../files';
 import { INFO_FILE, MANIFEST_FILE, parseDatasetInfo } from './dataset-info';
@@ -24,14 +29,7 @@ export const folderbase: BackendImplementation = {
 		for (let next = queue.shift(); next; next = queue.shift()) {
 			signal.throwIfAborted();
 			const { relative, level } = next;
-			let entries;
-			try {
-				entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
-			} catch (error) {
-				if (!relative) throw error;
-				skipped.push({ name: relative, reason: 'unreadable', detail: (error as Error).message });
-				continue;
-			}
+			const entries = await readFolder(path.join(root, relative), relative, skipped);
 			// A FIFO or a link by the info file's name does not make a dataset.
 			if (relative && entries.some((e) => e.isFile() && e.name === INFO_FILE)) {
 				datasetDirs.push(relative);

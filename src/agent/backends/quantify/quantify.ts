@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
-import { copyRegularFile, listFiles, type SkippedEntry } from '../../files/safe-files';
+import { copyRegularFile, listFiles, readFolder, type SkippedEntry } from '../../files/safe-files';
 import { fingerprintOf, mapLimit } from '../files';
 import { readQuantifyDataset, type QuantifyDatasetInfo } from './read-dataset';
 
@@ -61,16 +61,11 @@ export const quantify: BackendImplementation = {
 			.filter((entry) => entry.isDirectory() && DAY.test(entry.name))
 			.map((entry) => entry.name);
 		const identifiers = (
-			await mapLimit(days, 8, async (day) => {
-				try {
-					return (await fs.readdir(path.join(root, day), { withFileTypes: true }))
-						.filter((entry) => entry.isDirectory() && DATASET.test(entry.name))
-						.map((entry) => `${day}/${entry.name}`);
-				} catch (error) {
-					skipped.push({ name: day, reason: 'unreadable', detail: (error as Error).message });
-					return [];
-				}
-			})
+			await mapLimit(days, 8, async (day) =>
+				(await readFolder(path.join(root, day), day, skipped))
+					.filter((entry) => entry.isDirectory() && DATASET.test(entry.name))
+					.map((entry) => `${day}/${entry.name}`)
+			)
 		).flat();
 		// TUIDs sort by time, so the last one is the newest measurement.
 		identifiers.sort();
