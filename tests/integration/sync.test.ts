@@ -266,7 +266,7 @@ describe('folder-base sync', () => {
 		]);
 	});
 
-	it('puts a source whose folder vanished into error, with a source error recorded once', async () => {
+	it('puts a source whose folder vanished into error, recorded once, and runs it again once the folder is back', async () => {
 		const { client, scope } = await agentWithScope();
 		const root = tempDir();
 		writeDataset(root, 'P/r', { 'x.txt': 'x' });
@@ -291,8 +291,40 @@ describe('folder-base sync', () => {
 		expect(items).toHaveLength(1);
 		expect(items[0]).toMatchObject({ exception: 'FileNotFoundError', viewed: false });
 		expect(items[0]!.message).toContain(root);
-		// The data that was synced stays; the source waits for a person to start it again.
 		expect((await client.getSource({ id: source.id })).items_synced).toBe(1);
+
+		// The drive is mounted again: the source finds it by itself and syncs what is new.
+		writeDataset(root, 'P/r', { 'x.txt': 'x' });
+		writeDataset(root, 'P/s', { 'y.txt': 'y' });
+		await vi.waitFor(async () => {
+			const again = await client.getSource({ id: source.id });
+			expect(again.status).not.toBe('error');
+			expect(again.items_synced).toBe(2);
+		}, SLOW);
+		expect((await client.listSourceErrors({ id: source.id })).items).toHaveLength(1);
+	});
+
+	it('leaves a source stopped while in error as stopped when its folder comes back', async () => {
+		const { client, scope } = await agentWithScope();
+		const root = tempDir();
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		fs.rmSync(root, { recursive: true });
+		await client.startAgent();
+		await vi.waitFor(
+			async () => expect((await client.getSource({ id: source.id })).status).toBe('error'),
+			SLOW
+		);
+		await client.stopSource({ id: source.id });
+		writeDataset(root, 'P/r', { 'x.txt': 'x' });
+		// Longer than the first look again (2 s) and a few cycles.
+		await new Promise((resolve) => setTimeout(resolve, 3_000));
+		const after = await client.getSource({ id: source.id });
+		expect(after).toMatchObject({ status: 'stopped', items_total: 0 });
 	});
 
 	it('reports no_connection while the store cannot be written, with one agent error', async () => {
@@ -345,7 +377,7 @@ describe('folder-base sync', () => {
 		);
 		const { items } = await client.listSourceItems({ id: source.id });
 		expectStoreMatches(settings.storeDir, scope, root, items);
-	});
+	}, 60_000);
 });
 
 describe('Quantify sync', () => {

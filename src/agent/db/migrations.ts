@@ -163,5 +163,11 @@ export const migrations: string[] = [
 	-- A warning names something left out (a folder it may not read); the rest went on.
 	ALTER TABLE errors ADD COLUMN severity TEXT NOT NULL DEFAULT 'error'
 		CHECK (severity IN ('error', 'warning'));
+	`,
+	`
+	-- A source in error because its folder vanished looks for it again by itself: when next,
+	-- and how many looks so far (the wait doubles each time).
+	ALTER TABLE sources ADD COLUMN recheck_at TEXT;
+	ALTER TABLE sources ADD COLUMN rechecks INTEGER NOT NULL DEFAULT 0;
 	`
 ];

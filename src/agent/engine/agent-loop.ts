@@ -3,7 +3,7 @@ import { countIteration, setConnection } from '../services/agent-status';
 import { recordError } from '../services/error-inbox';
 import { listRunningSources } from '../services/sources';
 import type { AgentContext } from './context';
-import { runSource } from './source-cycle';
+import { recheckWaitingSources, runSource } from './source-cycle';
 import { DatasetStore, StoreUnavailableError } from './store';
 import { describeError } from './sync-record';
 
@@ -31,6 +31,7 @@ async function runCycle(context: AgentContext, store: DatasetStore): Promise<voi
 	const { db, log, signal } = context;
 	if (!checkConnection(context, store)) return;
 	await store.removeLeftPartials();
+	recheckWaitingSources(context);
 	for (const source of listRunningSources(db)) {
 		if (signal.aborted) return;
 		try {

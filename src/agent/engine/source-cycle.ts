@@ -1,11 +1,15 @@
 import fs from 'node:fs';
+import { now } from '../db/database';
 import { findBackend } from '../backends/catalog';
 import type { ConfigData } from '../backends/types';
 import { nextDueItem } from '../services/item-queue';
 import {
 	failRunningSource,
 	isSourceRunning,
+	listSourcesToRecheck,
 	markSourceUpdated,
+	postponeRecheck,
+	resumeWaitingSource,
 	setRunStatus,
 	type SourceRow
 } from '../services/sources';
@@ -34,11 +38,16 @@ export async function runSource(
 		});
 	}
 	const folder = backend.folderField ? String(config[backend.folderField]) : null;
-	if (folder && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-		return failSource(context, source, {
-			exception: 'FileNotFoundError',
-			message: `The folder ${folder} does not exist or is not a folder`
-		});
+	if (folder && !isFolder(folder)) {
+		return failSource(
+			context,
+			source,
+			{
+				exception: 'FileNotFoundError',
+				message: `The folder ${folder} does not exist or is not a folder; the source runs again by itself once it is back`
+			},
+			recheckTime(0)
+		);
 	}
 	if (!setRunStatus(db, source.id, 'scanning')) return;
 
@@ -63,12 +72,49 @@ export async function runSource(
 	markSourceUpdated(db, source.id);
 }
 
+/**
+ * Sources in error because their folder vanished (an unmounted drive, a renamed share) run
+ * again once it is back. The wait between looks doubles up to a ceiling, so a drive that
+ * stays away costs one `stat` every few minutes.
+ */
+export function recheckWaitingSources(context: AgentContext): void {
+	const { db, log } = context;
+	for (const source of listSourcesToRecheck(db, now())) {
+		const backend = findBackend(source.backend_identifier);
+		const config = JSON.parse(source.config_data) as ConfigData;
+		const folder = backend?.folderField ? String(config[backend.folderField]) : null;
+		if (folder && !isFolder(folder)) {
+			postponeRecheck(db, source.id, recheckTime(source.rechecks + 1));
+		} else if (resumeWaitingSource(db, source.id)) {
+			log.info('Source "%s": its folder %s is back, syncing again', source.name, folder);
+		}
+	}
+}
+
+const FIRST_RECHECK_MS = 2_000;
+const LAST_RECHECK_MS = 5 * 60_000;
+
+/** When to look again after `rechecks` looks that found nothing. */
+function recheckTime(rechecks: number): string {
+	const wait = Math.min(FIRST_RECHECK_MS * 2 ** rechecks, LAST_RECHECK_MS);
+	return new Date(Date.now() + wait).toISOString();
+}
+
+function isFolder(folder: string): boolean {
+	try {
+		return fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+	} catch {
+		return false;
+	}
+}
+
 /** Moves a running source to `error`, recording why (only while it was running: no repeats). */
 function failSource(
 	context: AgentContext,
 	source: SourceRow,
-	error: { exception: string; message: string; traceback?: string | null }
+	error: { exception: string; message: string; traceback?: string | null },
+	recheckAt: string | null = null
 ) {
-	failRunningSource(context.db, source.id, { traceback: null, ...error });
+	failRunningSource(context.db, source.id, { traceback: null, ...error }, recheckAt);
 	context.log.error('Source "%s" cannot run: %s', source.name, error.message);
 }

@@ -23,6 +23,8 @@ export interface SourceRow {
 	items_synced: number;
 	items_failed: number;
 	items_unmapped: number;
+	recheck_at: string | null;
+	rechecks: number;
 }
 
 export function toSource(row: SourceRow): Source {
@@ -242,7 +244,10 @@ function changeRunning(db: Db, id: number, running: boolean): Source {
 	const status: SourceStatus = running ? 'syncing' : 'stopped';
 	return toSource(
 		db
-			.prepare('UPDATE sources SET status = ?, last_update = ? WHERE id = ? RETURNING *')
+			.prepare(
+				`UPDATE sources SET status = ?, last_update = ?, recheck_at = NULL, rechecks = 0
+				WHERE id = ? RETURNING *`
+			)
 			.get(status, now(), id) as SourceRow
 	);
 }
@@ -287,19 +292,56 @@ export function setRunStatus(db: Db, id: number, status: 'scanning' | 'syncing')
 	);
 }
 
-/** Moves a running source to `error` with a source error saying why; false if it was not running. */
+/**
+ * Moves a running source to `error` with a source error saying why; false if it was not running.
+ * With `recheckAt`, the agent looks for what is missing again then (see `listSourcesToRecheck`).
+ */
 export function failRunningSource(
 	db: Db,
 	id: number,
-	error: { exception: string; message: string; traceback: string | null }
+	error: { exception: string; message: string; traceback: string | null },
+	recheckAt: string | null = null
 ): boolean {
 	return writeTransaction(db, () => {
 		const moved = db
-			.prepare(`UPDATE sources SET status = 'error', last_update = ? WHERE id = ? AND ${RUNNING}`)
-			.run(now(), id).changes;
+			.prepare(
+				`UPDATE sources SET status = 'error', last_update = ?, recheck_at = ?, rechecks = 0
+				WHERE id = ? AND ${RUNNING}`
+			)
+			.run(now(), recheckAt, id).changes;
 		if (moved) recordError(db, { sourceId: id, ...error });
 		return moved === 1;
 	});
+}
+
+// A source in error waiting for its folder: each statement acts only while it still waits, so
+// a start, stop or delete from the API process in between wins.
+const WAITING = `status = 'error' AND recheck_at IS NOT NULL`;
+
+/** Sources in error whose folder is due to be looked for again at `at`. */
+export function listSourcesToRecheck(db: Db, at: string): SourceRow[] {
+	return db
+		.prepare(`SELECT * FROM sources WHERE ${WAITING} AND recheck_at <= ? ORDER BY id`)
+		.all(at) as SourceRow[];
+}
+
+/** The folder is back: the source runs again. False if it no longer waited. */
+export function resumeWaitingSource(db: Db, id: number): boolean {
+	return (
+		db
+			.prepare(
+				`UPDATE sources SET status = 'syncing', recheck_at = NULL, rechecks = 0, last_update = ?
+				WHERE id = ? AND ${WAITING}`
+			)
+			.run(now(), id).changes === 1
+	);
+}
+
+/** Still missing: look again at `at`. */
+export function postponeRecheck(db: Db, id: number, at: string): void {
+	db.prepare(
+		`UPDATE sources SET recheck_at = ?, rechecks = rechecks + 1 WHERE id = ? AND ${WAITING}`
+	).run(at, id);
 }
 
 export function markSourceUpdated(db: Db, id: number): void {
