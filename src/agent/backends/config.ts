@@ -63,8 +63,8 @@ function pathProblem(resolved: string, folder: boolean): string | null {
 
 /**
  * Checks a source's `config_data` against its backend's fields: unknown keys, missing
- * required ones, types, and that paths exist and the agent may read them. Returns the config with defaults filled in and
- * paths made absolute, and one detail per field that is wrong.
+ * required ones, types, and that paths exist and the agent may read them. Returns the config
+ * with defaults filled in and paths made absolute, and one detail per field that is wrong.
  */
 export function validateConfig(
 	backend: BackendDefinition,
