@@ -68,24 +68,33 @@ async function waitForLine(child: ChildProcess, line: string, output: () => stri
 	});
 }
 
-function launch(args: string[], env: NodeJS.ProcessEnv, user: User) {
-	const child = spawn(process.execPath, args, {
+/**
+ * Root reads a mode-000 folder anyway. With `permissionsApply`, a process started by root runs
+ * without the two capabilities that let it (setpriv, util-linux), so file permissions apply to
+ * it as to any user while it still owns what root owns; for another user they apply already.
+ */
+export interface LaunchOptions {
+	permissionsApply?: boolean;
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv, options: LaunchOptions) {
+	const [command, commandArgs] =
+		options.permissionsApply && process.getuid?.() === 0
+			? [
+					'setpriv',
+					['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args]
+				]
+			: [process.execPath, args];
+	const child = spawn(command, commandArgs, {
 		cwd: root,
 		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		...user
+		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
 	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-1_000_000));
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
 	return { child, output: () => output };
-}
-
-/** Who a launched process runs as: by default whoever runs the tests. */
-export interface User {
-	uid?: number;
-	gid?: number;
 }
 
 /**
@@ -96,9 +105,9 @@ export async function launchUntil(
 	line: string,
 	args: string[],
 	env: NodeJS.ProcessEnv,
-	user: User = {}
+	options: LaunchOptions = {}
 ) {
-	const started = launch(args, env, user);
+	const started = launch(args, env, options);
 	try {
 		await waitForLine(started.child, line, started.output);
 	} catch (error) {

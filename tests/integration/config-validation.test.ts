@@ -2,15 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Source } from '../../src/lib/contract';
-import { rejection, startAgent, startAgentProcessAs } from './harness';
+import { rejection, startAgent, startAgentProcess } from './harness';
 import { tempDir } from './datasets';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const FIELD = 'config_data.root_directory';
-// Root may read any folder whatever its mode: when the tests run as root, the cases about
-// permissions run the sync API as nobody instead.
-const NOBODY = { uid: 65534, gid: 65534 };
-const asRoot = process.getuid?.() === 0;
 
 interface Ctx {
 	client: Awaited<ReturnType<typeof startAgent>>['client'];
@@ -143,12 +139,12 @@ const overlapCases: Case[] = [
 ];
 
 async function setup(permissions = false) {
-	const asNobody = permissions && asRoot;
-	const { client } = asNobody ? await startAgentProcessAs(NOBODY) : await startAgent();
+	// Root reads any folder whatever its mode: permission cases get a sync API of their own.
+	const { client } = permissions
+		? await startAgentProcess({ permissionsApply: true })
+		: await startAgent();
 	const scope = (await client.listScopes())[0]!.uuid;
 	const scratch = tempDir();
-	// Only the folder the case locks is to be out of nobody's reach.
-	if (asNobody) fs.chmodSync(scratch, 0o755);
 	const file = path.join(tempDir(), 'data.csv');
 	fs.writeFileSync(file, '1,2\n');
 	const ctx: Ctx = {
@@ -198,7 +194,6 @@ describe.each([
 		it(`update: ${testCase.name}`, async () => {
 			const { ctx, sources } = await setup(testCase.permissions);
 			const mine = tempDir();
-			fs.chmodSync(mine, 0o755); // readable by a sync API run as nobody
 			const { id } = await ctx.client.createSource({
 				name: 'mine',
 				backend_identifier: FOLDERBASE,

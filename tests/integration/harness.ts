@@ -11,7 +11,7 @@ import { openRuntime } from '../../src/agent/runtime';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
 import { createSyncApiClient } from '../../src/lib/server/sync-api/client';
-import { freePort, launchUntil, stopProcess, type User } from '../helpers';
+import { freePort, launchUntil, stopProcess, type LaunchOptions } from '../helpers';
 
 /**
  * A fresh embedded sync API on a temporary data directory and a free loopback port, cleaned
@@ -41,23 +41,21 @@ export async function startAgent(env: Record<string, string> = {}) {
 }
 
 /**
- * A fresh sync API in its own process, run as another user (its agent stopped): for what the
- * test's own user cannot see, such as a folder it may not read when the tests run as root.
+ * A fresh sync API in its own process (its agent stopped), for what must apply to that process
+ * alone, such as file permissions when the tests run as root (see `LaunchOptions`).
  */
-export async function startAgentProcessAs(user: Required<User>) {
+export async function startAgentProcess(options: LaunchOptions) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-agent-'));
-	const env = { ...process.env, QH_DATA_DIR: dataDir, HOME: dataDir };
+	const env = { ...process.env, QH_DATA_DIR: dataDir };
 	const db = openDatabase(readAgentSettings(env).dbPath);
 	setDesiredAgentState(db, 'stopped');
 	db.close();
-	for (const name of ['', ...fs.readdirSync(dataDir, { recursive: true, encoding: 'utf8' })])
-		fs.chownSync(path.join(dataDir, name), user.uid, user.gid);
 	const port = await freePort();
 	const { child } = await launchUntil(
 		'Sync API listening',
 		['--import', 'tsx', 'src/agent/serve.ts'],
 		{ ...env, SYNC_API_PORT: String(port) },
-		user
+		options
 	);
 	onTestFinished(async () => {
 		await stopProcess(child);
