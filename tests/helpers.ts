@@ -1,4 +1,5 @@
 /** Helpers every test suite shares (Vitest and Playwright alike: no test runner is imported). */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -39,4 +40,87 @@ export async function rejection(promise: Promise<unknown>) {
 		return { failure, status, code, message, details };
 	}
 	throw new Error('expected the call to fail');
+}
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Waits until the process prints `line` (it listens then): no polling, no port probing. */
+async function waitForLine(child: ChildProcess, line: string, output: () => string) {
+	if (output().includes(line)) return;
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(
+			() => done(new Error(`no "${line}" within 30 s:\n${output()}`)),
+			30_000
+		);
+		const check = () => output().includes(line) && done();
+		const exit = () => done(new Error(`process exited early:\n${output()}`));
+		function done(error?: Error) {
+			clearTimeout(timer);
+			child.stdout?.off('data', check);
+			child.stderr?.off('data', check);
+			child.off('exit', exit);
+			if (error) reject(error);
+			else resolve();
+		}
+		child.stdout?.on('data', check);
+		child.stderr?.on('data', check);
+		child.on('exit', exit);
+	});
+}
+
+/**
+ * Root reads a mode-000 folder anyway. With `permissionsApply`, a process started by root runs
+ * without the two capabilities that let it (setpriv, util-linux), so file permissions apply to
+ * it as to any user while it still owns what root owns; for another user they apply already.
+ */
+export interface LaunchOptions {
+	permissionsApply?: boolean;
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv, options: LaunchOptions) {
+	const [command, commandArgs] =
+		options.permissionsApply && process.getuid?.() === 0
+			? [
+					'setpriv',
+					['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args]
+				]
+			: [process.execPath, args];
+	const child = spawn(command, commandArgs, {
+		cwd: root,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-1_000_000));
+	child.stdout?.on('data', collect);
+	child.stderr?.on('data', collect);
+	return { child, output: () => output };
+}
+
+/**
+ * Launches `node <args>` in the project's folder and waits until it prints `line`; kills it
+ * if it never does.
+ */
+export async function launchUntil(
+	line: string,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	options: LaunchOptions = {}
+) {
+	const started = launch(args, env, options);
+	try {
+		await waitForLine(started.child, line, started.output);
+	} catch (error) {
+		await stopProcess(started.child);
+		throw error;
+	}
+	return started;
+}
+
+/** Ends a launched process with SIGTERM and waits for it to exit. */
+export async function stopProcess(child: ChildProcess) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = once(child, 'exit');
+	child.kill('SIGTERM');
+	await exited;
 }

@@ -1,10 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { expectAccessible, screenshot } from './a11y';
 import { expect, test } from './fixtures';
-import { api, datasetFolder, folderbaseSource, quantifyFolder, settled } from './seed';
+import {
+	api,
+	datasetFolder,
+	defaultScope,
+	folderbaseSource,
+	quantifyFolder,
+	settled
+} from './seed';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
+
+/** A regular file (a path through it, `<file>/x`, is no folder). */
+function fileInFolder(): string {
+	return path.join(datasetFolder({ 'A/r': { 'x.txt': 'x' } }), 'A/r/x.txt');
+}
+
+/** The source form still holds what was typed, after a refusal. */
+async function expectKept(page: Page, typed: { name: string; folder: string; scope: string }) {
+	await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue(typed.name);
+	await expect(page.getByRole('textbox', { name: 'root_directory' })).toHaveValue(typed.folder);
+	await expect(page.getByLabel('is_server_folder')).toBeChecked();
+	await expect(page.getByLabel('Default scope')).toHaveValue(typed.scope);
+}
 
 for (const javaScriptEnabled of [true, false]) {
 	test.describe(javaScriptEnabled ? 'with JavaScript' : 'without JavaScript', () => {
@@ -31,6 +52,57 @@ for (const javaScriptEnabled of [true, false]) {
 					return page.getByText('2/2 synced, 0 failed').isVisible();
 				})
 				.toBe(true);
+		});
+
+		test('a refused setting is shown beside its field in the new-source form, with what was typed kept', async ({
+			page,
+			stack
+		}) => {
+			await folderbaseSource(stack, 'Taken', { 'A/r': {} });
+			const throughFile = `${fileInFolder()}/x`;
+			await page.goto(`/sources/new?backend=${FOLDERBASE}`);
+			await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Taken');
+			await page.getByRole('textbox', { name: 'root_directory' }).fill(throughFile);
+			await page.getByLabel('is_server_folder').check();
+			await page.getByLabel('Default scope').selectOption({ label: 'Default scope' });
+			await page.getByRole('button', { name: 'Create source' }).click();
+
+			await expect(
+				page.getByRole('textbox', { name: 'root_directory' })
+			).toHaveAccessibleDescription(/is not a folder: a part of the path is a file/);
+			await expectKept(page, {
+				name: 'Taken',
+				folder: throughFile,
+				scope: await defaultScope(stack)
+			});
+
+			await page.getByRole('textbox', { name: 'root_directory' }).fill(datasetFolder({}));
+			await page.getByRole('button', { name: 'Create source' }).click();
+			await expect(
+				page.getByRole('textbox', { name: 'Name', exact: true })
+			).toHaveAccessibleDescription('This name is taken');
+		});
+
+		test('a refused setting is shown beside its field in the edit form, with what was typed kept', async ({
+			page,
+			stack
+		}) => {
+			const { source } = await folderbaseSource(stack, 'Before', { 'A/r': {} });
+			const throughFile = `${fileInFolder()}/x`;
+			await page.goto(`/sources/${source.id}/edit`);
+			await page.getByRole('textbox', { name: 'Name', exact: true }).fill('After');
+			await page.getByRole('textbox', { name: 'root_directory' }).fill(throughFile);
+			await page.getByLabel('is_server_folder').check();
+			await page.getByRole('button', { name: 'Save' }).click();
+
+			await expect(
+				page.getByRole('textbox', { name: 'root_directory' })
+			).toHaveAccessibleDescription(/is not a folder: a part of the path is a file/);
+			await expectKept(page, { name: 'After', folder: throughFile, scope: source.default_scope! });
+			expect(await api(stack, 'GET', `/sources/${source.id}`)).toMatchObject({
+				name: 'Before',
+				config_data: source.config_data
+			});
 		});
 
 		test('stop and start a source from the list, keeping the filter', async ({ page, stack }) => {
@@ -64,30 +136,6 @@ for (const javaScriptEnabled of [true, false]) {
 		});
 	});
 }
-
-test('bad settings are shown beside their fields, with what was typed kept', async ({
-	page,
-	stack
-}) => {
-	await folderbaseSource(stack, 'Taken', { 'A/r': {} });
-	await page.goto(`/sources/new?backend=${FOLDERBASE}`);
-	await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Taken');
-	await page.getByRole('textbox', { name: 'root_directory' }).fill('/no/such/folder');
-	await page.getByRole('button', { name: 'Create source' }).click();
-	await expect(page.getByRole('textbox', { name: 'root_directory' })).toHaveAccessibleDescription(
-		/\/no\/such\/folder does not exist/
-	);
-	await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Taken');
-	await expect(page.getByRole('textbox', { name: 'root_directory' })).toHaveValue(
-		'/no/such/folder'
-	);
-
-	await page.getByRole('textbox', { name: 'root_directory' }).fill(datasetFolder({}));
-	await page.getByRole('button', { name: 'Create source' }).click();
-	await expect(
-		page.getByRole('textbox', { name: 'Name', exact: true })
-	).toHaveAccessibleDescription('This name is taken');
-});
 
 test('rename and reconfigure a source', async ({ page, stack }) => {
 	const { source } = await folderbaseSource(stack, 'Before', { 'A/r': {} });

@@ -1,70 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import path from 'node:path';
 import { openDatabase } from '../../src/agent/db/database';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
-import { freePort, tempDir } from '../helpers';
+import { freePort, launchUntil, stopProcess, tempDir } from '../helpers';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-/** Waits until the process prints `line` (it listens then): no polling, no port probing. */
-async function waitForLine(child: ChildProcess, line: string, output: () => string) {
-	if (output().includes(line)) return;
-	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(
-			() => done(new Error(`no "${line}" within 30 s:\n${output()}`)),
-			30_000
-		);
-		const check = () => output().includes(line) && done();
-		const exit = () => done(new Error(`process exited early:\n${output()}`));
-		function done(error?: Error) {
-			clearTimeout(timer);
-			child.stdout?.off('data', check);
-			child.stderr?.off('data', check);
-			child.off('exit', exit);
-			if (error) reject(error);
-			else resolve();
-		}
-		child.stdout?.on('data', check);
-		child.stderr?.on('data', check);
-		child.on('exit', exit);
-	});
-}
-
-function launch(args: string[], env: NodeJS.ProcessEnv) {
-	const child = spawn(process.execPath, args, {
-		cwd: root,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-1_000_000));
-	child.stdout?.on('data', collect);
-	child.stderr?.on('data', collect);
-	return { child, output: () => output };
-}
-
-/** Launches a process and waits until it prints `line`; kills it if it never does. */
-async function launchUntil(line: string, args: string[], env: NodeJS.ProcessEnv) {
-	const started = launch(args, env);
-	try {
-		await waitForLine(started.child, line, started.output);
-	} catch (error) {
-		await stop(started.child);
-		throw error;
-	}
-	return started;
-}
-
-async function stop(child: ChildProcess) {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = once(child, 'exit');
-	child.kill('SIGTERM');
-	await exited;
-}
 
 export interface Stack {
 	dataDir: string;
@@ -139,7 +79,7 @@ export async function startStack(
 	const booting = [startApi(), startDashboard()] as const;
 	const giveUp = async (error: unknown): Promise<never> => {
 		for (const started of await Promise.allSettled(booting))
-			if (started.status === 'fulfilled') await stop(started.value.child);
+			if (started.status === 'fulfilled') await stopProcess(started.value.child);
 		await upstream?.close();
 		fs.rmSync(dataDir, { recursive: true, force: true });
 		throw error;
@@ -168,7 +108,7 @@ export async function startStack(
 			dashboard = await startDashboard();
 		},
 		async close() {
-			await Promise.all([stop(dashboard.child), stop(api.child), upstream?.close()]);
+			await Promise.all([stopProcess(dashboard.child), stopProcess(api.child), upstream?.close()]);
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};

@@ -6,9 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { onTestFinished } from 'vitest';
+import { openDatabase } from '../../src/agent/db/database';
 import { openRuntime } from '../../src/agent/runtime';
+import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
 import { createSyncApiClient } from '../../src/lib/server/sync-api/client';
+import { freePort, launchUntil, stopProcess, type LaunchOptions } from '../helpers';
 
 /**
  * A fresh embedded sync API on a temporary data directory and a free loopback port, cleaned
@@ -35,6 +38,31 @@ export async function startAgent(env: Record<string, string> = {}) {
 	const client = createSyncApiClient({ baseUrl, timeoutMs: 10_000 });
 	const request = (url: string, init?: RequestInit) => fetch(`${baseUrl}${url}`, init);
 	return { ...runtime, dataDir, baseUrl, client, request };
+}
+
+/**
+ * A fresh sync API in its own process (its agent stopped), for what must apply to that process
+ * alone, such as file permissions when the tests run as root (see `LaunchOptions`).
+ */
+export async function startAgentProcess(options: LaunchOptions) {
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-agent-'));
+	const env = { ...process.env, QH_DATA_DIR: dataDir };
+	const db = openDatabase(readAgentSettings(env).dbPath);
+	setDesiredAgentState(db, 'stopped');
+	db.close();
+	const port = await freePort();
+	const { child } = await launchUntil(
+		'Sync API listening',
+		['--import', 'tsx', 'src/agent/serve.ts'],
+		{ ...env, SYNC_API_PORT: String(port) },
+		options
+	);
+	onTestFinished(async () => {
+		await stopProcess(child);
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+	const baseUrl = `http://127.0.0.1:${port}`;
+	return { dataDir, baseUrl, client: createSyncApiClient({ baseUrl, timeoutMs: 10_000 }) };
 }
 
 export { rejection } from '../helpers';

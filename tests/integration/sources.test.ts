@@ -205,30 +205,6 @@ describe('bad input gets a clear error and nothing is written', async () => {
 			})
 		},
 		{
-			name: 'a path that does not exist',
-			status: 422,
-			code: 'ValidationError',
-			paths: ['config_data.root_directory'],
-			body: ({ root, scope }) => ({
-				name: 'x',
-				backend_identifier: FOLDERBASE,
-				config_data: { root_directory: path.join(root, 'missing') },
-				default_scope: scope
-			})
-		},
-		{
-			name: 'a path that is a file',
-			status: 422,
-			code: 'ValidationError',
-			paths: ['config_data.root_directory'],
-			body: ({ file, scope }) => ({
-				name: 'x',
-				backend_identifier: FOLDERBASE,
-				config_data: { root_directory: file },
-				default_scope: scope
-			})
-		},
-		{
 			name: 'the same folder as another source',
 			status: 422,
 			code: 'ValidationError',

@@ -20,10 +20,51 @@ const typeNames: Record<string, string> = {
 	number: 'a number'
 };
 
+/** Longer paths are refused before the file system is asked (Linux's PATH_MAX). */
+const MAX_PATH_LENGTH = 4096;
+
+/** What a person reads for the errors the file system gives for a path the agent cannot use. */
+function pathErrorMessage(resolved: string, code: string | undefined): string {
+	switch (code) {
+		case 'ENOENT':
+			return `${resolved} does not exist`;
+		case 'ENOTDIR':
+			return `${resolved} is not a folder: a part of the path is a file`;
+		case 'ENAMETOOLONG':
+			return 'The path is too long for the file system';
+		case 'EACCES':
+		case 'EPERM':
+			return `The agent may not read ${resolved}`;
+		case 'ELOOP':
+			return `${resolved} cannot be followed: too many levels of symbolic links`;
+		default:
+			return `${resolved} cannot be used (${code ?? 'unknown error'})`;
+	}
+}
+
+/**
+ * Why the agent cannot use a path, or null when it can: it exists, is readable, and is a
+ * folder it may list when `folder` is set. Never throws for what the file system answers.
+ */
+function pathProblem(resolved: string, folder: boolean): string | null {
+	if (resolved.includes('\0')) return 'The path contains a NUL character';
+	if (resolved.length > MAX_PATH_LENGTH) {
+		return `The path is too long: ${resolved.length} characters, at most ${MAX_PATH_LENGTH}`;
+	}
+	try {
+		const stat = fs.statSync(resolved);
+		if (folder && !stat.isDirectory()) return `${resolved} is not a folder`;
+		fs.accessSync(resolved, folder ? fs.constants.R_OK | fs.constants.X_OK : fs.constants.R_OK);
+		return null;
+	} catch (error) {
+		return pathErrorMessage(resolved, (error as NodeJS.ErrnoException).code);
+	}
+}
+
 /**
  * Checks a source's `config_data` against its backend's fields: unknown keys, missing
- * required ones, types, and that paths exist. Returns the config with defaults filled in and
- * paths made absolute, and one detail per field that is wrong.
+ * required ones, types, and that paths exist and the agent may read them. Returns the config
+ * with defaults filled in and paths made absolute, and one detail per field that is wrong.
  */
 export function validateConfig(
 	backend: BackendDefinition,
@@ -54,19 +95,26 @@ export function validateConfig(
 			continue;
 		}
 		const resolved = resolveUserPath(String(given).trim(), home);
-		const stat = fs.statSync(resolved, { throwIfNoEntry: false });
-		if (!stat) {
-			details.push({ path: at(field.name), message: `${resolved} does not exist` });
-		} else if (field.name === backend.folderField && !stat.isDirectory()) {
-			details.push({ path: at(field.name), message: `${resolved} is not a folder` });
-		} else {
-			value[field.name] = resolved;
-		}
+		const problem = pathProblem(resolved, field.name === backend.folderField);
+		if (problem) details.push({ path: at(field.name), message: problem });
+		else value[field.name] = resolved;
 	}
 	return { value, details };
 }
 
-/** Whether two folders are the same, or one holds the other. */
+/**
+ * A folder's real path, links resolved, to compare folders by; the path itself when it cannot
+ * be resolved (a stored source's folder may have vanished since).
+ */
+export function realPathOr(folder: string): string {
+	try {
+		return fs.realpathSync.native(folder);
+	} catch {
+		return folder;
+	}
+}
+
+/** Whether two folders are the same, or one holds the other (compare real paths). */
 export function foldersOverlap(a: string, b: string): boolean {
 	const inside = (child: string, parent: string) => {
 		const relative = path.relative(parent, child);

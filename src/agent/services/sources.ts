@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ErrorDetail, Source, SourceStatus } from '../../lib/contract';
 import { ContractError } from './contract-error';
-import { foldersOverlap, validateConfig } from '../backends/config';
+import { foldersOverlap, realPathOr, validateConfig } from '../backends/config';
 import { findBackend } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import type { Db } from '../db/database';
@@ -108,14 +108,21 @@ function validateSettings(db: Db, settings: SourceSettings, selfId: number | nul
 				'SELECT id, name, config_data FROM sources WHERE backend_identifier = ? AND id IS NOT ?'
 			)
 			.all(backend.identifier, selfId) as { id: number; name: string; config_data: string }[];
+		// By real paths: the same folder reached through a link is the same folder.
+		const real = realPathOr(folder);
 		for (const other of others) {
 			const otherFolder = (JSON.parse(other.config_data) as ConfigData)[backend.folderField!];
-			if (typeof otherFolder === 'string' && foldersOverlap(folder, otherFolder)) {
-				details.push({
-					path: `config_data.${backend.folderField}`,
-					message: `Overlaps the folder of source "${other.name}" (${otherFolder})`
-				});
-			}
+			if (typeof otherFolder !== 'string') continue;
+			const otherReal = realPathOr(otherFolder);
+			if (!foldersOverlap(real, otherReal)) continue;
+			const throughLinks =
+				real !== folder || otherReal !== otherFolder
+					? `; their real paths are ${real} and ${otherReal}`
+					: '';
+			details.push({
+				path: `config_data.${backend.folderField}`,
+				message: `Overlaps the folder of source "${other.name}" (${otherFolder})${throughLinks}`
+			});
 		}
 	}
 	if (details.length)
