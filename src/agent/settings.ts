@@ -41,6 +41,8 @@ export interface AgentSettings {
 	allowedHosts: string[];
 	allowedOrigins: string[];
 	dbPath: string;
+	/** Held by the running agent process: one per data directory (see db/agent-lock.ts). */
+	agentLockPath: string;
 	apiLogFile: string;
 	agentLogFile: string;
 }
@@ -69,6 +71,7 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		],
 		allowedOrigins: list(values.SYNC_API_ALLOWED_ORIGINS),
 		dbPath: path.join(dataDir, 'sync_agent.sqlite'),
+		agentLockPath: path.join(dataDir, 'sync_agent.lock'),
 		apiLogFile: path.join(dataDir, 'logs', 'sync_api.log'),
 		agentLogFile: path.join(dataDir, 'logs', 'sync_agent.log')
 	};

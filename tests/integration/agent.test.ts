@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { operations } from '$lib/contract';
 import { startAgent } from './harness';
 
@@ -39,6 +41,32 @@ describe('agent status, start and stop', () => {
 		expect(agentLog).toMatch(/INFO sync_agent: Sync agent stopped\n$/);
 		const apiLog = fs.readFileSync(settings.apiLogFile, 'utf8');
 		expect(apiLog).not.toContain('killing it');
+	});
+
+	it('runs one agent per data directory: a second one waits until the first has exited', async () => {
+		const { client, settings, dataDir } = await startAgent();
+		const agentLog = () => fs.readFileSync(settings.agentLogFile, { encoding: 'utf8', flag: 'a+' });
+		const started = () => agentLog().match(/Sync agent started/g)?.length ?? 0;
+		await client.startAgent();
+		await vi.waitFor(() => expect(started()).toBe(1), { timeout: 10_000 });
+		// What a sync API restarted right after a crash does while its old agent still runs.
+		const second = spawn(process.execPath, ['--import', 'tsx', 'src/agent/engine/worker.ts'], {
+			env: { ...process.env, QH_DATA_DIR: dataDir, QH_CYCLE_SECONDS: '0.1' },
+			stdio: ['pipe', 'ignore', 'inherit']
+		});
+		onTestFinished(() => {
+			second.kill('SIGKILL');
+		});
+		await vi.waitFor(() => expect(agentLog()).toContain('waiting for it to exit'), {
+			timeout: 10_000
+		});
+		expect(started()).toBe(1);
+
+		await client.stopAgent();
+		await vi.waitFor(() => expect(started()).toBe(2), { timeout: 10_000 });
+		const exited = once(second, 'exit');
+		second.stdin!.end();
+		await exited;
 	});
 
 	it('answers 409 AgentAlreadyRunning and AgentAlreadyStopped where the state already holds', async () => {

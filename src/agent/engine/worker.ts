@@ -3,6 +3,7 @@
  * process (see supervisor.ts); state goes through the shared database, never through the
  * parent, so the API answers status even while a cycle is busy.
  */
+import { acquireAgentLock } from '../db/agent-lock';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../logs/logger';
 import { readAgentSettings } from '../settings';
@@ -22,9 +23,15 @@ process.on('uncaughtException', (error) => {
 	process.exit(1);
 });
 
-log.info('Sync agent started (pid %d, data directory %s)', process.pid, settings.dataDir);
-await runAgent({ db, log, settings, signal: controller.signal });
-log.info('Sync agent stopped');
+const lock = await acquireAgentLock(settings.agentLockPath, controller.signal, () =>
+	log.warning('Another sync agent still runs on %s; waiting for it to exit', settings.dataDir)
+);
+if (lock) {
+	log.info('Sync agent started (pid %d, data directory %s)', process.pid, settings.dataDir);
+	await runAgent({ db, log, settings, signal: controller.signal });
+	log.info('Sync agent stopped');
+	lock.close();
+}
 db.close();
 log.close();
 // The stdin watch would keep the process alive.
