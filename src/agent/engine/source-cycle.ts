@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { findBackend } from '../backends/catalog';
+import { findBackend, folderOf } from '../backends/catalog';
 import type { ConfigData } from '../backends/types';
 import { nextDueItem } from '../services/item-queue';
 import {
@@ -33,7 +33,9 @@ export async function runSource(
 			message: `The backend ${source.backend_identifier} is not installed`
 		});
 	}
-	const folder = backend.folderField ? String(config[backend.folderField]) : null;
+	const folder = folderOf(backend, config);
+	// A folder gone (a drive not mounted) is the source's error, not a scan finding nothing:
+	// its items are not missing.
 	if (folder && !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
 		return failSource(context, source, {
 			exception: 'FileNotFoundError',
@@ -43,7 +45,7 @@ export async function runSource(
 	if (!setRunStatus(db, source.id, 'scanning')) return;
 
 	try {
-		await scanSource(context, source, backend.implementation, config);
+		await scanSource(context, source, backend, config);
 	} catch (error) {
 		if (signal.aborted) return;
 		const { name, message, stack } = describeError(error);
@@ -56,7 +58,7 @@ export async function runSource(
 	if (!setRunStatus(db, source.id, 'syncing')) return;
 
 	while (!signal.aborted && isSourceRunning(db, source.id)) {
-		const item = nextDueItem(db, source.id);
+		const item = nextDueItem(db, source.id, folder ?? '');
 		if (!item) break;
 		await syncItem(context, store, { source, config, backend }, item);
 	}

@@ -18,6 +18,8 @@ export const Source = z
 		items_synced: z.number().int().nonnegative(),
 		items_failed: z.number().int().nonnegative(),
 		items_unmapped_scope_count: z.number().int().nonnegative(),
+		/** Items not found by the last complete scan (`Item.missing`); not in `items_failed`. */
+		items_missing: z.number().int().nonnegative(),
 		last_update: Timestamp.nullable(),
 		config_data: ConfigData,
 		default_scope: Uuid.nullable(),
