@@ -14,6 +14,13 @@ export function retryDelay(attempts: number): number {
 }
 
 /**
+ * When a scanned item keeps its attempts, error and retry time: unless its files changed, or it
+ * is back from missing unsynced (what failed may have failed for want of its folder).
+ */
+const KEEPS_ATTEMPTS = `items.fingerprint IS excluded.fingerprint
+	AND (items.synchronized OR NOT items.missing)`;
+
+/**
  * A scan that looked everywhere under the source's folder but in the folders it skipped
  * (named in `skipped`: what they hold is not missing).
  */
@@ -42,10 +49,9 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			scope_identifier = excluded.scope_identifier,
 			unmapped = excluded.unmapped,
 			synchronized = items.synchronized AND items.synced_fingerprint IS excluded.fingerprint,
-			-- A changed dataset, or one back from missing, has its attempts afresh.
-			attempts = CASE WHEN items.fingerprint IS excluded.fingerprint AND NOT items.missing THEN items.attempts ELSE 0 END,
-			error = CASE WHEN items.fingerprint IS excluded.fingerprint AND NOT items.missing THEN items.error END,
-			next_attempt_at = CASE WHEN items.fingerprint IS excluded.fingerprint AND NOT items.missing THEN items.next_attempt_at END,
+			attempts = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.attempts ELSE 0 END,
+			error = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.error END,
+			next_attempt_at = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.next_attempt_at END,
 			missing = 0,
 			last_update = excluded.last_update
 		WHERE items.fingerprint IS NOT excluded.fingerprint OR items.live != excluded.live
