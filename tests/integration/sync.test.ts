@@ -291,8 +291,12 @@ describe('folder-base sync', () => {
 		expect(items).toHaveLength(1);
 		expect(items[0]).toMatchObject({ exception: 'FileNotFoundError', viewed: false });
 		expect(items[0]!.message).toContain(root);
-		// The data that was synced stays; the source waits for a person to start it again.
-		expect((await client.getSource({ id: source.id })).items_synced).toBe(1);
+		// The data that was synced stays, not missing (a drive not mounted is not data deleted);
+		// the source waits for a person to start it again.
+		expect(await client.getSource({ id: source.id })).toMatchObject({
+			items_synced: 1,
+			items_missing: 0
+		});
 	});
 
 	it('reports no_connection while the store cannot be written, with one agent error', async () => {
