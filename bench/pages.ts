@@ -68,7 +68,7 @@ export async function labPages(
 		{
 			name: 'items ?synchronized=false',
 			page: `/sources/${big}/items?synchronized=false`,
-			direct: [source, `${items}?is_synchronized=false`]
+			direct: [source, `${items}?is_synchronized=false&is_missing=false`]
 		},
 		{
 			name: `all items ?q=${lab.query}`,

@@ -67,16 +67,12 @@ async function scanTimes(count: number, work: string, root: string): Promise<Sca
 		autoassign_scope_mapping: false
 	});
 	const context = { db, log, settings, signal: new AbortController().signal };
-	const implementation = findBackend('etiket_sync_agent_folderbase')!.implementation!;
+	const backend = findBackend('etiket_sync_agent_folderbase')!;
 
 	const figures: number[] = [];
 	for (const run of ['first scan', 'no-change rescan', 'no-change rescan (again)']) {
 		started = performance.now();
-		const { found, changed } = await scanSource(
-			context,
-			findSourceRow(db, source.id)!,
-			implementation
-		);
+		const { found, changed } = await scanSource(context, findSourceRow(db, source.id)!, backend);
 		figures.push((performance.now() - started) / 1000);
 		console.log(
 			`${run.padEnd(26)} ${figures.at(-1)!.toFixed(2).padStart(6)} s   found ${found}, new or changed ${changed}`

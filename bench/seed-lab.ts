@@ -125,6 +125,8 @@ export function seedLab(dataDir: string, size: LabSize = labScale): SeededLab {
 		`INSERT INTO sources (name, backend_identifier, status, config_data, default_scope, created_at, last_update)
 		VALUES (?, 'etiket_sync_agent_folderbase', 'stopped', ?, ?, ?, ?) RETURNING id`
 	);
+	// Each source's folder: its items were found there.
+	const roots = new Map<number, string>();
 	const sourceIds = db.transaction(() =>
 		Array.from({ length: size.sources }, (_, s) => {
 			const config = {
@@ -138,14 +140,15 @@ export function seedLab(dataDir: string, size: LabSize = labScale): SeededLab {
 				time,
 				time
 			) as { id: number };
+			roots.set(row.id, config.root_directory);
 			return row.id;
 		})
 	)();
 
 	const insertItem = db.prepare(
-		`INSERT INTO items (source_id, data_identifier, search_key, dataset_uuid, scope_identifier,
+		`INSERT INTO items (source_id, root, data_identifier, search_key, dataset_uuid, scope_identifier,
 			synchronized, attempts, error, next_attempt_at, last_update, fingerprint, synced_fingerprint)
-		VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`
+		VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	const insertRecord = db.prepare(
 		'INSERT INTO sync_records (item_id, logs, files) VALUES (?, ?, ?)'
@@ -168,6 +171,7 @@ export function seedLab(dataDir: string, size: LabSize = labScale): SeededLab {
 				const itemId = Number(
 					insertItem.run(
 						source,
+						roots.get(source),
 						id,
 						searchKey(id),
 						randomUUID(),

@@ -1,6 +1,6 @@
 /**
- * The item search as it reads in a bookmarkable URL (`?q=&synchronized=&sort=&cursor=`),
- * shared by the items of one source and the items of every source.
+ * The item search as it reads in a bookmarkable URL (`?q=&status=&sort=&cursor=`), shared by
+ * the items of one source and the items of every source.
  */
 export const sortOptions = [
 	{ value: 'id-desc', label: 'Newest first' },
@@ -14,6 +14,16 @@ export const sortOptions = [
 ] as const;
 
 export type SortValue = (typeof sortOptions)[number]['value'];
+
+/** Not synced: waiting or failed; a missing item waits for nothing, so it is apart. */
+export const statusOptions = [
+	{ value: '', label: 'All items' },
+	{ value: 'synced', label: 'Synced' },
+	{ value: 'not-synced', label: 'Not synced' },
+	{ value: 'missing', label: 'Missing' }
+] as const;
+
+export type StatusValue = (typeof statusOptions)[number]['value'];
 export type OrderBy = 'id' | 'data_identifier' | 'last_update' | 'priority';
 
 /** The sync API's default order: newest items first. */
@@ -22,24 +32,34 @@ export const defaultSort: SortValue = 'id-desc';
 export interface ItemSearch {
 	/** Substring of the data identifier. */
 	q: string;
-	synchronized: 'true' | 'false' | '';
+	status: StatusValue;
 	sort: SortValue;
 	cursor: string | null;
 }
 
+/** How links said it before items could be missing: `synchronized=true|false`. */
+const olderStatus: Record<string, StatusValue> = { true: 'synced', false: 'not-synced' };
+
 /** The search in a URL; values that mean nothing fall back to the defaults. */
 export function readSearch(url: URL): ItemSearch {
 	const params = url.searchParams;
-	const synchronized = params.get('synchronized') ?? '';
+	const status = params.get('status') ?? olderStatus[params.get('synchronized') ?? ''];
 	const sort = params.get('sort') ?? '';
 	return {
 		// The sync API takes at most 200 characters.
 		q: (params.get('q') ?? '').trim().slice(0, 200),
-		synchronized: synchronized === 'true' || synchronized === 'false' ? synchronized : '',
+		status: statusOptions.find((option) => option.value === status)?.value ?? '',
 		sort: sortOptions.find((option) => option.value === sort)?.value ?? defaultSort,
 		cursor: params.get('cursor') || null
 	};
 }
+
+const statusQueries: Record<StatusValue, { is_synchronized?: boolean; is_missing?: boolean }> = {
+	'': {},
+	synced: { is_synchronized: true },
+	'not-synced': { is_synchronized: false, is_missing: false },
+	missing: { is_missing: true }
+};
 
 /** The search as the sync API's list query. */
 export function listQuery(search: ItemSearch) {
@@ -47,7 +67,7 @@ export function listQuery(search: ItemSearch) {
 	const order: 'asc' | 'desc' = direction === 'desc' ? 'desc' : 'asc';
 	return {
 		query: search.q || undefined,
-		is_synchronized: search.synchronized === '' ? undefined : search.synchronized === 'true',
+		...statusQueries[search.status],
 		order_by: orderBy,
 		order,
 		cursor: search.cursor ?? undefined
@@ -57,7 +77,7 @@ export function listQuery(search: ItemSearch) {
 /** What the search narrows to, for titles: `not synced, matching "run"`; '' when nothing. */
 export function describeSearch(search: ItemSearch): string {
 	const parts: string[] = [];
-	if (search.synchronized) parts.push(search.synchronized === 'true' ? 'synced' : 'not synced');
+	if (search.status) parts.push(search.status.replace('-', ' '));
 	if (search.q) parts.push(`matching “${search.q}”`);
 	return parts.join(', ');
 }

@@ -13,6 +13,7 @@ export type SourceSummary = Pick<
 	| 'items_total'
 	| 'items_synced'
 	| 'items_failed'
+	| 'items_missing'
 	| 'last_update'
 >;
 
@@ -25,6 +26,7 @@ export function sourceSummary(source: Source): SourceSummary {
 		items_total: source.items_total,
 		items_synced: source.items_synced,
 		items_failed: source.items_failed,
+		items_missing: source.items_missing,
 		last_update: source.last_update
 	};
 }

@@ -14,6 +14,7 @@ const tones: Record<string, Tone> = {
 	live: 'active',
 	pending: 'idle',
 	failed: 'error',
+	missing: 'warn',
 	// packages
 	installed: 'ok',
 	not_installed: 'idle'

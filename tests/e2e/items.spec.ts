@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
-import type { Item } from '../../src/lib/contract';
+import type { Item, Source } from '../../src/lib/contract';
 import { expectAccessible, screenshot } from './a11y';
 import { expect, test } from './fixtures';
 import { api, folderbaseSource, settled } from './seed';
@@ -73,9 +75,10 @@ test('the failing-items view, loaded by URL, lists the failed item; its page sho
 }) => {
 	const { source, item } = await labSource(stack);
 	const broken = item(BROKEN);
+	// A link of the time before the missing status says it the older way.
 	await page.goto(`/sources/${source.id}/items?synchronized=false`);
 	await expect(page).toHaveTitle('Items of Lab PC (not synced) · eTiKeT Sync');
-	await expect(page.getByLabel('Synchronized')).toHaveValue('false');
+	await expect(page.getByLabel('Status')).toHaveValue('not-synced');
 	expect(await listed(page)).toEqual([BROKEN]);
 	const row = page.getByRole('row', { name: new RegExp(BROKEN) });
 	await expect(row.getByText('failed', { exact: true })).toBeVisible();
@@ -100,6 +103,43 @@ test('the failing-items view, loaded by URL, lists the failed item; its page sho
 	await expect(trace).toContainText('at ');
 	await expectAccessible(page);
 	await shot(page, 'item-failed');
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('a dataset whose folder is gone is missing: counted on its source, found by the Missing filter', async ({
+		page,
+		stack
+	}) => {
+		const { source, root } = await folderbaseSource(stack, 'Lab PC', {
+			'ProjectA/run-alpha': { 'data.txt': 'alpha' },
+			'ProjectA/run-beta': { 'data.txt': 'beta' }
+		});
+		await settled(stack, source.id, 2);
+		fs.rmSync(path.join(root, 'ProjectA/run-alpha'), { recursive: true });
+		await expect
+			.poll(async () => (await api<Source>(stack, 'GET', `/sources/${source.id}`)).items_missing, {
+				timeout: 45_000
+			})
+			.toBe(1);
+
+		await page.goto(`/sources/${source.id}`);
+		await expect(page.getByText('2/2 synced, 0 failed, 1 missing')).toBeVisible();
+		await page.getByRole('link', { name: '1 missing' }).click();
+		await expect(page).toHaveURL(`/sources/${source.id}/items?status=missing`);
+		expect(await listed(page)).toEqual(['ProjectA/run-alpha']);
+
+		await page.getByLabel('Status').selectOption({ label: 'All items' });
+		await page.getByRole('button', { name: 'Search' }).click();
+		expect((await listed(page)).sort()).toEqual(['ProjectA/run-alpha', 'ProjectA/run-beta']);
+		await page.getByLabel('Status').selectOption({ label: 'Missing' });
+		await page.getByRole('button', { name: 'Search' }).click();
+		await expect(page).toHaveTitle('Items of Lab PC (missing) · eTiKeT Sync');
+		expect(await listed(page)).toEqual(['ProjectA/run-alpha']);
+		const row = page.getByRole('row', { name: /run-alpha/ });
+		await expect(row.getByText('missing', { exact: true })).toBeVisible();
+	});
 });
 
 test('a synced item shows its files; prioritize from its page says so', async ({ page, stack }) => {
@@ -135,13 +175,13 @@ for (const javaScriptEnabled of [true, false]) {
 		}) => {
 			const { source, item } = await labSource(stack);
 			const broken = item(BROKEN);
-			await page.goto(`/sources/${source.id}/items?q=broken&synchronized=false`);
+			await page.goto(`/sources/${source.id}/items?q=broken&status=not-synced`);
 			await page.getByRole('button', { name: `Reset ${BROKEN}` }).click();
 			await expect(page.getByRole('status')).toHaveText(`Item ${broken.id} reset`);
 			await expect(page).toHaveURL(/[?&]q=broken(&|$)/);
-			await expect(page).toHaveURL(/[?&]synchronized=false(&|$)/);
+			await expect(page).toHaveURL(/[?&]status=not-synced(&|$)/);
 			await expect(page.getByLabel('Data identifier contains')).toHaveValue('broken');
-			await expect(page.getByLabel('Synchronized')).toHaveValue('false');
+			await expect(page.getByLabel('Status')).toHaveValue('not-synced');
 
 			await page.getByRole('button', { name: `Prioritize ${BROKEN}` }).click();
 			await expect(page.getByRole('status')).toHaveText(`Item ${broken.id} prioritized`);

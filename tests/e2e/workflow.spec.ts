@@ -20,7 +20,7 @@ test('the debugging workflow: from the overview to a failing item’s stack trac
 	await screenshot(page, 'overview', testInfo);
 	// 3. The source and its failed items.
 	await page.getByRole('link', { name: 'failed items' }).click();
-	await expect(page).toHaveURL(`/sources/${source.id}/items?synchronized=false`);
+	await expect(page).toHaveURL(`/sources/${source.id}/items?status=not-synced`);
 	// 5. Which item failed; 6. what went wrong.
 	await page.getByRole('link', { name: 'Project/broken' }).click();
 	await expect(page.getByText(/is not valid YAML/).first()).toBeVisible();

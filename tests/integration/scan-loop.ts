@@ -19,7 +19,7 @@ let stopped = false;
 process.stdin.on('close', () => (stopped = true)).resume();
 while (!stopped) {
 	const source = findSourceRow(db, Number(sourceId))!;
-	await scanSource(context, source, findBackend(source.backend_identifier)!.implementation!);
+	await scanSource(context, source, findBackend(source.backend_identifier)!);
 	process.stdout.write('scanned\n');
 	// Let the stdin watch run between scans.
 	await new Promise((resolve) => setImmediate(resolve));

@@ -465,7 +465,8 @@ describe('scope mappings', () => {
 			db
 				.prepare(
 					`SELECT COUNT(*) AS items_total, SUM(synchronized) AS items_synced, SUM(failed) AS items_failed,
-						SUM(unmapped) AS items_unmapped_scope_count FROM items WHERE source_id = ?`
+						SUM(unmapped) AS items_unmapped_scope_count, SUM(missing) AS items_missing
+					FROM items WHERE source_id = ?`
 				)
 				.get(id);
 		const expectConsistent = async () =>
@@ -479,8 +480,13 @@ describe('scope mappings', () => {
 		await expectConsistent();
 		db.prepare('DELETE FROM items WHERE source_id = ? AND data_identifier LIKE ?').run(id, 'P2/%');
 		await expectConsistent();
+		// The items were inserted without a root: of another folder than the source's, so missing.
 		await client.updateSource({ id, default_scope: scope });
 		await expectConsistent();
-		expect((await client.getSource({ id })).items_unmapped_scope_count).toBe(0);
+		expect(await client.getSource({ id })).toMatchObject({
+			items_unmapped_scope_count: 0,
+			items_failed: 0,
+			items_missing: 20
+		});
 	});
 });

@@ -1,7 +1,7 @@
 import type { Backend, ConfigField, Converter } from '../../lib/contract';
 import { folderbase } from './folderbase/folderbase';
 import { quantify } from './quantify/quantify';
-import type { BackendDefinition } from './types';
+import type { BackendDefinition, ConfigData } from './types';
 
 /** The version this embedded agent reports for the backends it runs itself. */
 export const EMBEDDED_VERSION = '0.3.0-embedded';
@@ -193,6 +193,11 @@ export const backends: BackendDefinition[] = [
 
 export function findBackend(identifier: string): BackendDefinition | undefined {
 	return backends.find((backend) => backend.identifier === identifier);
+}
+
+/** The folder a source of this backend reads, by its settings; null for backends without one. */
+export function folderOf(backend: BackendDefinition, config: ConfigData): string | null {
+	return backend.folderField ? String(config[backend.folderField]) : null;
 }
 
 function pythonLiteral(value: unknown): string {

@@ -14,20 +14,39 @@ export function openDatabase(file: string): Db {
 	const db = new Database(file);
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
-	db.pragma('foreign_keys = ON');
 	// Two processes share the file; wait for the other's write instead of failing.
 	db.pragma('busy_timeout = 5000');
+	db.pragma('foreign_keys = OFF');
 	migrate(db);
+	db.pragma('foreign_keys = ON');
 	return db;
 }
 
+/**
+ * Runs the migrations not run yet, each in its own transaction. Foreign keys are off while
+ * they run (the pragma cannot change inside a transaction): a migration may rebuild a table,
+ * and dropping the old one would otherwise delete the rows that refer to it. Each checks the
+ * keys before it commits instead. The version is read inside the transaction, so the other
+ * process, opening the file at the same time, never runs a migration twice.
+ */
 function migrate(db: Db): void {
-	const current = db.pragma('user_version', { simple: true }) as number;
-	for (let version = current; version < migrations.length; version++) {
-		db.transaction(() => {
-			db.exec(migrations[version]!);
-			db.pragma(`user_version = ${version + 1}`);
-		}).immediate();
+	for (;;) {
+		const migrated = db
+			.transaction(() => {
+				const version = db.pragma('user_version', { simple: true }) as number;
+				if (version >= migrations.length) return false;
+				db.exec(migrations[version]!);
+				const broken = db.pragma('foreign_key_check') as unknown[];
+				if (broken.length) {
+					throw new Error(
+						`Migration ${version + 1} leaves ${broken.length} rows with a broken foreign key`
+					);
+				}
+				db.pragma(`user_version = ${version + 1}`);
+				return true;
+			})
+			.immediate();
+		if (!migrated) return;
 	}
 }
 

@@ -169,5 +169,163 @@ export const migrations: string[] = [
 	-- and how many looks so far (the wait doubles each time).
 	ALTER TABLE sources ADD COLUMN recheck_at TEXT;
 	ALTER TABLE sources ADD COLUMN rechecks INTEGER NOT NULL DEFAULT 0;
+	`,
+	`
+	-- Ids are never reused (AUTOINCREMENT): a bookmark, an audit line or a store manifest that
+	-- names a deleted source, item or error never comes to name another one. SQLite changes a
+	-- key only by rebuilding the table: new table, copy, drop, rename, then its indexes and
+	-- triggers again (the runner turns foreign keys off around it and checks them after).
+	--
+	-- An item belongs to its source's root folder at scan time as well: a source pointed at
+	-- another folder starts afresh there (new items, new datasets) and never rewrites the
+	-- datasets of the old one. An item a complete scan did not find, or of another root, is
+	-- missing: not queued, not failed, back when a scan finds it again.
+	CREATE TABLE new_sources (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		name TEXT NOT NULL UNIQUE,
+		backend_identifier TEXT NOT NULL,
+		status TEXT NOT NULL DEFAULT 'syncing'
+			CHECK (status IN ('syncing', 'scanning', 'stopped', 'error')),
+		config_data TEXT NOT NULL,
+		default_scope TEXT REFERENCES scopes (uuid),
+		autoassign_scope_mapping INTEGER NOT NULL DEFAULT 0,
+		owner TEXT,
+		last_update TEXT,
+		created_at TEXT NOT NULL,
+		-- Kept by the item triggers below, in the same transaction as every item change.
+		items_total INTEGER NOT NULL DEFAULT 0,
+		items_synced INTEGER NOT NULL DEFAULT 0,
+		items_failed INTEGER NOT NULL DEFAULT 0,
+		items_unmapped INTEGER NOT NULL DEFAULT 0,
+		items_missing INTEGER NOT NULL DEFAULT 0,
+		recheck_at TEXT,
+		rechecks INTEGER NOT NULL DEFAULT 0
+	);
+	INSERT INTO new_sources (id, name, backend_identifier, status, config_data, default_scope,
+		autoassign_scope_mapping, owner, last_update, created_at, items_total, items_synced,
+		items_failed, items_unmapped, recheck_at, rechecks)
+	SELECT id, name, backend_identifier, status, config_data, default_scope,
+		autoassign_scope_mapping, owner, last_update, created_at, items_total, items_synced,
+		items_failed, items_unmapped, recheck_at, rechecks
+	FROM sources;
+
+	CREATE TABLE new_items (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+		-- The source's folder (its backend's folder field) when the item was found; '' for
+		-- backends without one.
+		root TEXT NOT NULL DEFAULT '',
+		data_identifier TEXT NOT NULL,
+		search_key TEXT NOT NULL DEFAULT '',
+		dataset_uuid TEXT NOT NULL,
+		scope_identifier TEXT,
+		priority INTEGER NOT NULL DEFAULT 0,
+		synchronized INTEGER NOT NULL DEFAULT 0,
+		attempts INTEGER NOT NULL DEFAULT 0,
+		error TEXT,
+		live INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at TEXT,
+		last_update TEXT,
+		fingerprint TEXT,
+		synced_fingerprint TEXT,
+		unmapped INTEGER NOT NULL DEFAULT 0,
+		resets INTEGER NOT NULL DEFAULT 0,
+		missing INTEGER NOT NULL DEFAULT 0,
+		-- A missing item is not retried, so it is not failed either.
+		failed INTEGER GENERATED ALWAYS AS (synchronized = 0 AND error IS NOT NULL AND missing = 0) VIRTUAL,
+		UNIQUE (source_id, root, data_identifier)
+	);
+	-- Every item so far was found under its source's folder as configured now; the folder
+	-- fields of the backends as they are at this version.
+	INSERT INTO new_items (id, source_id, root, data_identifier, search_key, dataset_uuid,
+		scope_identifier, priority, synchronized, attempts, error, live, next_attempt_at,
+		last_update, fingerprint, synced_fingerprint, unmapped, resets)
+	SELECT i.id, i.source_id,
+		COALESCE(json_extract(s.config_data, CASE s.backend_identifier
+			WHEN 'etiket_sync_agent_folderbase' THEN '$.root_directory'
+			WHEN 'etiket_sync_agent_quantify' THEN '$.quantify_directory'
+			WHEN 'etiket_sync_agent_labber' THEN '$.labber_directory'
+		END), ''),
+		i.data_identifier, i.search_key, i.dataset_uuid, i.scope_identifier, i.priority,
+		i.synchronized, i.attempts, i.error, i.live, i.next_attempt_at, i.last_update,
+		i.fingerprint, i.synced_fingerprint, i.unmapped, i.resets
+	FROM items i JOIN sources s ON s.id = i.source_id;
+
+	CREATE TABLE new_errors (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		source_id INTEGER REFERENCES sources (id) ON DELETE CASCADE,
+		timestamp TEXT NOT NULL,
+		exception TEXT NOT NULL,
+		message TEXT NOT NULL,
+		traceback TEXT,
+		viewed INTEGER NOT NULL DEFAULT 0,
+		severity TEXT NOT NULL DEFAULT 'error' CHECK (severity IN ('error', 'warning'))
+	);
+	INSERT INTO new_errors (id, source_id, timestamp, exception, message, traceback, viewed, severity)
+	SELECT id, source_id, timestamp, exception, message, traceback, viewed, severity FROM errors;
+
+	-- Dropping a table drops its indexes and triggers; the new ones follow the renames.
+	DROP TABLE errors;
+	DROP TABLE items;
+	DROP TABLE sources;
+	ALTER TABLE new_sources RENAME TO sources;
+	ALTER TABLE new_items RENAME TO items;
+	ALTER TABLE new_errors RENAME TO errors;
+
+	CREATE INDEX errors_by_source ON errors (source_id, viewed, id);
+	CREATE INDEX errors_by_viewed ON errors (viewed, id);
+
+	CREATE INDEX items_queue ON items (source_id, synchronized, unmapped, missing, priority DESC, id);
+	CREATE INDEX items_by_source ON items (source_id, id);
+	CREATE INDEX items_by_source_synchronized ON items (source_id, synchronized, id);
+	CREATE INDEX items_by_source_missing ON items (source_id, missing, id);
+	CREATE INDEX items_by_source_update ON items (source_id, COALESCE(last_update, ''), id);
+	CREATE INDEX items_by_source_priority ON items (source_id, priority, id);
+	CREATE INDEX items_by_synchronized ON items (synchronized, id);
+	CREATE INDEX items_by_missing ON items (missing, id);
+	CREATE INDEX items_by_identifier ON items (data_identifier, id);
+	CREATE INDEX items_by_update ON items (COALESCE(last_update, ''), id);
+	CREATE INDEX items_by_priority ON items (priority, id);
+
+	CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+		UPDATE sources SET
+			items_total = items_total + 1,
+			items_synced = items_synced + NEW.synchronized,
+			items_failed = items_failed + NEW.failed,
+			items_unmapped = items_unmapped + NEW.unmapped,
+			items_missing = items_missing + NEW.missing
+		WHERE id = NEW.source_id;
+	END;
+	CREATE TRIGGER items_count_update AFTER UPDATE OF synchronized, error, unmapped, missing ON items BEGIN
+		UPDATE sources SET
+			items_synced = items_synced + NEW.synchronized - OLD.synchronized,
+			items_failed = items_failed + NEW.failed - OLD.failed,
+			items_unmapped = items_unmapped + NEW.unmapped - OLD.unmapped,
+			items_missing = items_missing + NEW.missing - OLD.missing
+		WHERE id = NEW.source_id;
+	END;
+	CREATE TRIGGER items_count_delete AFTER DELETE ON items BEGIN
+		UPDATE sources SET
+			items_total = items_total - 1,
+			items_synced = items_synced - OLD.synchronized,
+			items_failed = items_failed - OLD.failed,
+			items_unmapped = items_unmapped - OLD.unmapped,
+			items_missing = items_missing - OLD.missing
+		WHERE id = OLD.source_id;
+	END;
+
+	-- The search index keeps its rows: the ids (its rowids) were copied. Rebuilt all the same,
+	-- so it cannot disagree with the table it indexes.
+	CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+		INSERT INTO items_search (rowid, search_key) VALUES (NEW.id, NEW.search_key);
+	END;
+	CREATE TRIGGER items_search_update AFTER UPDATE OF search_key ON items BEGIN
+		INSERT INTO items_search (items_search, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key);
+		INSERT INTO items_search (rowid, search_key) VALUES (NEW.id, NEW.search_key);
+	END;
+	CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
+		INSERT INTO items_search (items_search, rowid, search_key) VALUES ('delete', OLD.id, OLD.search_key);
+	END;
+	INSERT INTO items_search (items_search) VALUES ('rebuild');
 	`
 ];

@@ -1,20 +1,31 @@
-import type { BackendImplementation, ConfigData } from '../backends/types';
+import { folderOf } from '../backends/catalog';
+import type { BackendDefinition, ConfigData } from '../backends/types';
 import { recordWarning } from '../services/error-inbox';
-import { saveScanned } from '../services/item-queue';
+import { saveScan } from '../services/item-queue';
 import { autoassign } from '../services/scopes';
 import type { SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
 
-/** Scans a source and saves what it found; how many datasets were found and were new or changed. */
+/**
+ * Scans a source and saves what it found: its items of the folder scanned, the ones it no
+ * longer finds missing. How many datasets were found, and were new or changed.
+ */
 export async function scanSource(
 	context: AgentContext,
 	source: SourceRow,
-	implementation: BackendImplementation,
+	backend: BackendDefinition,
 	config: ConfigData = JSON.parse(source.config_data)
 ): Promise<{ found: number; changed: number }> {
+	if (!backend.implementation) throw new Error(`The ${backend.name} backend is not installed`);
 	const started = performance.now();
-	const { datasets: scanned, skipped } = await implementation.scan(config, context.signal);
-	const changed = saveScanned(context.db, source.id, scanned);
+	const { datasets, skipped } = await backend.implementation.scan(config, context.signal);
+	const { changed, missing } = saveScan(context.db, {
+		sourceId: source.id,
+		configData: source.config_data,
+		root: folderOf(backend, config) ?? '',
+		datasets,
+		skipped
+	});
 	for (const entry of skipped) {
 		recordWarning(context.db, {
 			sourceId: source.id,
@@ -24,12 +35,13 @@ export async function scanSource(
 	}
 	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
 	// Only scans that found something are worth a line at INFO; the rest is every cycle.
-	(changed ? context.log.info : context.log.debug)(
-		'Scanned "%s": %d datasets, %d new or changed, in %d ms',
+	(changed || missing ? context.log.info : context.log.debug)(
+		'Scanned "%s": %d datasets, %d new or changed, %d no longer found, in %d ms',
 		source.name,
-		scanned.length,
+		datasets.length,
 		changed,
+		missing,
 		Math.round(performance.now() - started)
 	);
-	return { found: scanned.length, changed };
+	return { found: datasets.length, changed };
 }

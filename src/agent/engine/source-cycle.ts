@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { now } from '../db/database';
-import { findBackend } from '../backends/catalog';
+import { findBackend, folderOf } from '../backends/catalog';
 import type { ConfigData } from '../backends/types';
 import { nextDueItem } from '../services/item-queue';
 import {
@@ -37,7 +37,9 @@ export async function runSource(
 			message: `The backend ${source.backend_identifier} is not installed`
 		});
 	}
-	const folder = backend.folderField ? String(config[backend.folderField]) : null;
+	const folder = folderOf(backend, config);
+	// A folder gone (a drive not mounted) is the source's error, not a scan finding nothing:
+	// its items are not missing.
 	if (folder && !isFolder(folder)) {
 		return failSource(
 			context,
@@ -52,7 +54,7 @@ export async function runSource(
 	if (!setRunStatus(db, source.id, 'scanning')) return;
 
 	try {
-		await scanSource(context, source, backend.implementation, config);
+		await scanSource(context, source, backend, config);
 	} catch (error) {
 		if (signal.aborted) return;
 		const { name, message, stack } = describeError(error);
@@ -65,7 +67,7 @@ export async function runSource(
 	if (!setRunStatus(db, source.id, 'syncing')) return;
 
 	while (!signal.aborted && isSourceRunning(db, source.id)) {
-		const item = nextDueItem(db, source.id);
+		const item = nextDueItem(db, source.id, folder ?? '');
 		if (!item) break;
 		await syncItem(context, store, { source, config, backend }, item);
 	}
@@ -81,8 +83,7 @@ export function recheckWaitingSources(context: AgentContext): void {
 	const { db, log } = context;
 	for (const source of listSourcesToRecheck(db, now())) {
 		const backend = findBackend(source.backend_identifier);
-		const config = JSON.parse(source.config_data) as ConfigData;
-		const folder = backend?.folderField ? String(config[backend.folderField]) : null;
+		const folder = backend ? folderOf(backend, JSON.parse(source.config_data) as ConfigData) : null;
 		if (folder && !isFolder(folder)) {
 			postponeRecheck(db, source.id, recheckTime(source.rechecks + 1));
 		} else if (resumeWaitingSource(db, source.id)) {

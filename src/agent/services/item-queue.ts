@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncFile, SyncRecordEntry } from '../../lib/contract';
-import type { ScannedDataset } from '../backends/types';
+import type { ScanResult } from '../backends/types';
 import { now, writeTransaction, type Db } from '../db/database';
 import { searchKey } from './items';
 import { waitsForMapping } from './scopes';
@@ -14,33 +14,65 @@ export function retryDelay(attempts: number): number {
 }
 
 /**
- * Creates items for new datasets and updates changed ones, in one transaction; a dataset whose
- * files changed since it was synced is queued again. Unchanged rows are not written. How many
- * items were new or changed.
+ * When a scanned item keeps its attempts, error and retry time: unless its files changed, or it
+ * is back from missing unsynced (what failed may have failed for want of its folder).
  */
-export function saveScanned(db: Db, sourceId: number, scanned: ScannedDataset[]): number {
+const KEEPS_ATTEMPTS = `items.fingerprint IS excluded.fingerprint
+	AND (items.synchronized OR NOT items.missing)`;
+
+/**
+ * A scan that looked everywhere under the source's folder but in the folders it skipped
+ * (named in `skipped`: what they hold is not missing).
+ */
+export interface CompleteScan extends ScanResult {
+	sourceId: number;
+	/** The source's settings it was made with: it is saved only while the source has them. */
+	configData: string;
+	/** The source's folder it scanned ('' for backends without one). */
+	root: string;
+}
+
+/**
+ * Saves a scan in one transaction: items for new datasets, changed ones updated (a dataset
+ * whose files changed since it was synced is queued again), unchanged rows not written.
+ * Items of the root the scan did not find, and items of any other root, become missing;
+ * one found again comes back. A scan made with settings the source no longer has (changed
+ * or deleted meanwhile) saves nothing. How many items were new or changed, and went missing.
+ */
+export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing: number } {
 	const upsert = db.prepare(
-		`INSERT INTO items (source_id, data_identifier, search_key, dataset_uuid, scope_identifier, fingerprint, live, unmapped, last_update)
-		VALUES (@source, @identifier, @searchKey, @uuid, @scope, @fingerprint, @live, ${waitsForMapping('@source', '@scope')}, @now)
-		ON CONFLICT (source_id, data_identifier) DO UPDATE SET
+		`INSERT INTO items (source_id, root, data_identifier, search_key, dataset_uuid, scope_identifier, fingerprint, live, unmapped, last_update)
+		VALUES (@source, @root, @identifier, @searchKey, @uuid, @scope, @fingerprint, @live, ${waitsForMapping('@source', '@scope')}, @now)
+		ON CONFLICT (source_id, root, data_identifier) DO UPDATE SET
 			fingerprint = excluded.fingerprint,
 			live = excluded.live,
 			scope_identifier = excluded.scope_identifier,
 			unmapped = excluded.unmapped,
 			synchronized = items.synchronized AND items.synced_fingerprint IS excluded.fingerprint,
-			attempts = CASE WHEN items.fingerprint IS excluded.fingerprint THEN items.attempts ELSE 0 END,
-			error = CASE WHEN items.fingerprint IS excluded.fingerprint THEN items.error END,
-			next_attempt_at = CASE WHEN items.fingerprint IS excluded.fingerprint THEN items.next_attempt_at END,
+			attempts = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.attempts ELSE 0 END,
+			error = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.error END,
+			next_attempt_at = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.next_attempt_at END,
+			missing = 0,
 			last_update = excluded.last_update
 		WHERE items.fingerprint IS NOT excluded.fingerprint OR items.live != excluded.live
-			OR items.scope_identifier IS NOT excluded.scope_identifier OR items.unmapped != excluded.unmapped`
+			OR items.scope_identifier IS NOT excluded.scope_identifier OR items.unmapped != excluded.unmapped
+			OR items.missing`
 	);
+	const present = db.prepare(
+		'SELECT id, data_identifier FROM items WHERE source_id = ? AND root = ? AND missing = 0'
+	);
+	const markMissing = db.prepare('UPDATE items SET missing = 1, last_update = ? WHERE id = ?');
 	const time = now();
 	return writeTransaction(db, () => {
+		const settings = db.prepare('SELECT config_data FROM sources WHERE id = ?').get(scan.sourceId);
+		if ((settings as { config_data: string } | undefined)?.config_data !== scan.configData) {
+			return { changed: 0, missing: 0 };
+		}
 		let changed = 0;
-		for (const dataset of scanned) {
+		for (const dataset of scan.datasets) {
 			changed += upsert.run({
-				source: sourceId,
+				source: scan.sourceId,
+				root: scan.root,
 				identifier: dataset.dataIdentifier,
 				searchKey: searchKey(dataset.dataIdentifier),
 				uuid: randomUUID(),
@@ -50,8 +82,31 @@ export function saveScanned(db: Db, sourceId: number, scanned: ScannedDataset[])
 				now: time
 			}).changes;
 		}
-		return changed;
+		const found = new Set(scan.datasets.map((dataset) => dataset.dataIdentifier));
+		const unseen = (identifier: string) =>
+			!found.has(identifier) &&
+			!scan.skipped.some(({ name }) => identifier === name || identifier.startsWith(`${name}/`));
+		let missing = markOtherRootsMissing(db, scan.sourceId, scan.root);
+		for (const item of present.all(scan.sourceId, scan.root) as {
+			id: number;
+			data_identifier: string;
+		}[]) {
+			if (unseen(item.data_identifier)) missing += markMissing.run(time, item.id).changes;
+		}
+		return { changed, missing };
 	});
+}
+
+/**
+ * Marks the source's items found under another folder than `root` missing: a source pointed
+ * at another folder never syncs, nor counts as failed, what it found in the old one. How many.
+ */
+export function markOtherRootsMissing(db: Db, sourceId: number, root: string): number {
+	return db
+		.prepare(
+			'UPDATE items SET missing = 1, last_update = ? WHERE source_id = ? AND root != ? AND missing = 0'
+		)
+		.run(now(), sourceId, root).changes;
 }
 
 /** An item taken from the queue, with what its outcome is checked against. */
@@ -66,8 +121,11 @@ export interface QueuedItem {
 	resets: number;
 }
 
-/** The source's next item due for a sync, highest priority first; none when all are done. */
-export function nextDueItem(db: Db, sourceId: number): QueuedItem | undefined {
+/**
+ * The source's next item due for a sync, highest priority first; none when all are done.
+ * Only items found under `root`, the folder the caller reads them from, and not missing.
+ */
+export function nextDueItem(db: Db, sourceId: number, root: string): QueuedItem | undefined {
 	return db
 		.prepare(
 			`SELECT id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets,
@@ -76,11 +134,11 @@ export function nextDueItem(db: Db, sourceId: number): QueuedItem | undefined {
 					(SELECT scope_uuid FROM scope_mappings m
 						WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)
 				) AS scope_uuid
-			FROM items WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND live = 0
-				AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+			FROM items WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND missing = 0
+				AND root = ? AND live = 0 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 			ORDER BY priority DESC, id LIMIT 1`
 		)
-		.get(sourceId, now()) as QueuedItem | undefined;
+		.get(sourceId, root, now()) as QueuedItem | undefined;
 }
 
 /**

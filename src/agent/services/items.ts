@@ -17,13 +17,19 @@ export interface ItemRow {
 	live: number;
 	next_attempt_at: string | null;
 	last_update: string | null;
+	missing: number;
 }
 
 const ITEM_COLUMNS = `id, source_id, data_identifier, dataset_uuid, scope_identifier, priority,
-	synchronized, attempts, error, live, next_attempt_at, last_update`;
+	synchronized, attempts, error, live, next_attempt_at, last_update, missing`;
 
 export function toItem(row: ItemRow): Item {
-	return { ...row, synchronized: row.synchronized === 1, live: row.live === 1 };
+	return {
+		...row,
+		synchronized: row.synchronized === 1,
+		live: row.live === 1,
+		missing: row.missing === 1
+	};
 }
 
 /** Sort keys: the column, and a non-null expression of it for keyset comparison. */
@@ -48,6 +54,7 @@ export function searchKey(text: string): string {
 
 export interface ItemQuery {
 	is_synchronized?: boolean;
+	is_missing?: boolean;
 	query?: string;
 	order_by: keyof typeof sortKeys;
 	order: 'asc' | 'desc';
@@ -68,6 +75,10 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 	if (query.is_synchronized !== undefined) {
 		where.push('synchronized = ?');
 		params.push(query.is_synchronized ? 1 : 0);
+	}
+	if (query.is_missing !== undefined) {
+		where.push('missing = ?');
+		params.push(query.is_missing ? 1 : 0);
 	}
 	if (query.query) {
 		const folded = searchKey(query.query);

@@ -2,11 +2,12 @@ import os from 'node:os';
 import type { ErrorDetail, Source, SourceStatus } from '../../lib/contract';
 import { ContractError } from './contract-error';
 import { foldersOverlap, realPathOr, validateConfig } from '../backends/config';
-import { findBackend } from '../backends/catalog';
+import { findBackend, folderOf } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import type { Db } from '../db/database';
 import { now, writeTransaction } from '../db/database';
 import { recordError } from './error-inbox';
+import { markOtherRootsMissing } from './item-queue';
 import { refreshUnmapped, scopeExists } from './scopes';
 
 export interface SourceRow {
@@ -23,6 +24,7 @@ export interface SourceRow {
 	items_synced: number;
 	items_failed: number;
 	items_unmapped: number;
+	items_missing: number;
 	recheck_at: string | null;
 	rechecks: number;
 }
@@ -37,6 +39,7 @@ export function toSource(row: SourceRow): Source {
 		items_synced: row.items_synced,
 		items_failed: row.items_failed,
 		items_unmapped_scope_count: row.items_unmapped,
+		items_missing: row.items_missing,
 		last_update: row.last_update,
 		config_data: JSON.parse(row.config_data) as ConfigData,
 		default_scope: row.default_scope,
@@ -215,6 +218,8 @@ export function updateSource(
 			)
 			.get(name, JSON.stringify(config), defaultScope, autoassign ? 1 : 0, id) as SourceRow;
 		if (defaultScope !== row.default_scope) refreshUnmapped(db, id);
+		// Another folder starts afresh: what was found in the old one is missing at once.
+		markOtherRootsMissing(db, id, folderOf(backend, config) ?? '');
 		return toSource(findSourceRow(db, id) ?? updated);
 	});
 }

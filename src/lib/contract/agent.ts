@@ -37,7 +37,7 @@ export const ErrorRecord = z
 		traceback: z.string().nullable(),
 		viewed: z.boolean(),
 		/** `warning`: something was left out (e.g. a folder it may not read), the rest goes on. */
-		severity: z.enum(['error', 'warning'])
+		severity: z.enum(['error', 'warning']).default('error')
 	})
 	.meta({ id: 'ErrorRecord' });
 

@@ -26,7 +26,13 @@ export const Item = z
 		/** Still being written by the acquisition software; synced again once complete. */
 		live: z.boolean(),
 		next_attempt_at: Timestamp.nullable(),
-		last_update: Timestamp.nullable()
+		last_update: Timestamp.nullable(),
+		/**
+		 * Not found by the last complete scan of its source, or found in a folder the source no
+		 * longer reads: not synced nor retried, not counted as failed; back once found again.
+		 * The embedded agent's; absent from other sync APIs' answers, so it defaults.
+		 */
+		missing: z.boolean().default(false)
 	})
 	.meta({ id: 'Item' });
 
@@ -71,6 +77,7 @@ export const ItemOrderBy = z.enum(['id', 'data_identifier', 'last_update', 'prio
 
 export const ItemListQuery = z.object({
 	is_synchronized: BooleanQuery.optional(),
+	is_missing: BooleanQuery.optional(),
 	/** Substring of the data identifier, case-insensitive. */
 	query: z.string().max(200).optional(),
 	order_by: ItemOrderBy.default('id'),

@@ -18,6 +18,11 @@ export const Source = z
 		items_synced: z.number().int().nonnegative(),
 		items_failed: z.number().int().nonnegative(),
 		items_unmapped_scope_count: z.number().int().nonnegative(),
+		/**
+		 * Items not found by the last complete scan (`Item.missing`); not in `items_failed`.
+		 * Absent from other sync APIs' answers, so it defaults.
+		 */
+		items_missing: z.number().int().nonnegative().default(0),
 		last_update: Timestamp.nullable(),
 		config_data: ConfigData,
 		default_scope: Uuid.nullable(),
