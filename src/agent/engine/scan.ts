@@ -1,5 +1,6 @@
 import { folderOf } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
+import { isFolder } from '../files/safe-files';
 import { recordWarning } from '../services/error-inbox';
 import { saveScan } from '../services/item-queue';
 import { autoassign } from '../services/scopes';
@@ -8,21 +9,25 @@ import type { AgentContext } from './context';
 
 /**
  * Scans a source and saves what it found: its items of the folder scanned, the ones it no
- * longer finds missing. How many datasets were found, and were new or changed.
+ * longer finds missing. How many datasets were found, and were new or changed; null, with
+ * nothing saved, when the source's folder vanished during the scan (what it did not find
+ * then is not missing).
  */
 export async function scanSource(
 	context: AgentContext,
 	source: SourceRow,
 	backend: BackendDefinition,
 	config: ConfigData = JSON.parse(source.config_data)
-): Promise<{ found: number; changed: number }> {
+): Promise<{ found: number; changed: number } | null> {
 	if (!backend.implementation) throw new Error(`The ${backend.name} backend is not installed`);
 	const started = performance.now();
 	const { datasets, skipped } = await backend.implementation.scan(config, context.signal);
+	const root = folderOf(backend, config);
+	if (root && !isFolder(root)) return null;
 	const { changed, missing } = saveScan(context.db, {
 		sourceId: source.id,
 		configData: source.config_data,
-		root: folderOf(backend, config) ?? '',
+		root: root ?? '',
 		datasets,
 		skipped
 	});

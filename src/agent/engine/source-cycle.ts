@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { now } from '../db/database';
 import { findBackend, folderOf } from '../backends/catalog';
 import type { ConfigData } from '../backends/types';
+import { isFolder } from '../files/safe-files';
 import { nextDueItem } from '../services/item-queue';
 import {
 	failRunningSource,
@@ -40,8 +40,8 @@ export async function runSource(
 	const folder = folderOf(backend, config);
 	// A folder gone (a drive not mounted) is the source's error, not a scan finding nothing:
 	// its items are not missing.
-	if (folder && !isFolder(folder)) {
-		return failSource(
+	const folderVanished = () =>
+		failSource(
 			context,
 			source,
 			{
@@ -50,11 +50,12 @@ export async function runSource(
 			},
 			recheckTime(0)
 		);
-	}
+	if (folder && !isFolder(folder)) return folderVanished();
 	if (!setRunStatus(db, source.id, 'scanning')) return;
 
 	try {
-		await scanSource(context, source, backend, config);
+		const scanned = await scanSource(context, source, backend, config);
+		if (!scanned) return folderVanished();
 	} catch (error) {
 		if (signal.aborted) return;
 		const { name, message, stack } = describeError(error);
@@ -99,14 +100,6 @@ const LAST_RECHECK_MS = 5 * 60_000;
 function recheckTime(rechecks: number): string {
 	const wait = Math.min(FIRST_RECHECK_MS * 2 ** rechecks, LAST_RECHECK_MS);
 	return new Date(Date.now() + wait).toISOString();
-}
-
-function isFolder(folder: string): boolean {
-	try {
-		return fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
-	} catch {
-		return false;
-	}
 }
 
 /** Moves a running source to `error`, recording why (only while it was running: no repeats). */

@@ -6,7 +6,7 @@
  * from that same descriptor; folders are walked without following links either.
  */
 import { createHash } from 'node:crypto';
-import { constants, type Dirent, type Stats } from 'node:fs';
+import { constants, statSync, type Dirent, type Stats } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -67,6 +67,15 @@ export interface SkippedEntry {
 export interface Listing {
 	files: FoundFile[];
 	skipped: SkippedEntry[];
+}
+
+/** Whether `folder` is a folder now (following links: a source's folder may be one). */
+export function isFolder(folder: string): boolean {
+	try {
+		return statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+	} catch {
+		return false;
+	}
 }
 
 /**
