@@ -215,7 +215,8 @@ export const migrations: string[] = [
 			SELECT key, value FROM entry WHERE task OR n <= 50
 			UNION ALL
 			SELECT id, json_object('id', id, 'parent_id', parent, 'kind', 'log', 'time', time,
-				'message', count || ' more entries of this task left out: the files show what became of each',
+				'message', count || IIF(count = 1, ' more entry', ' more entries')
+					|| ' of this task left out: the files show what became of each',
 				'exception', NULL, 'stack_trace', NULL, 'has_errors', json('false'))
 			FROM left_out
 		)

@@ -49,7 +49,7 @@ export class SyncRecordBuilder {
 		}
 		leftOut.count += 1;
 		leftOut.entry.time = new Date().toISOString();
-		leftOut.entry.message = `${leftOut.count} more entries of this task left out: the files show what became of each`;
+		leftOut.entry.message = `${leftOut.count} more ${leftOut.count === 1 ? 'entry' : 'entries'} of this task left out: the files show what became of each`;
 	}
 
 	log(parent: number, message: string): void {
