@@ -76,9 +76,13 @@ export async function labPages(
 			direct: ['/api/v1/sources', `/api/v1/items?query=${q}`]
 		},
 		{
-			name: 'item, 500 KB record',
+			name: 'item, 500 KB record, 20,000 files',
 			page: `/sources/${big}/items/${lab.bigRecordItemId}`,
-			direct: [source, `${items}/${lab.bigRecordItemId}`]
+			direct: [
+				source,
+				`${items}/${lab.bigRecordItemId}`,
+				`${items}/${lab.bigRecordItemId}/files?limit=100`
+			]
 		},
 		{
 			name: 'errors ?viewed=false',

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { openDatabase } from '../src/agent/db/database';
 import { searchKey } from '../src/agent/services/items';
 import { listScopes, seedScopes } from '../src/agent/services/scopes';
+import { saveSyncRecord } from '../src/agent/services/sync-records';
 import type { SyncFile, SyncRecordEntry } from '../src/lib/contract';
 
 export interface LabSize {
@@ -29,7 +30,7 @@ export const labScale: LabSize = {
 
 export interface SeededLab {
 	bigSourceId: number;
-	/** A failed item of the big source whose sync record is about 500 KB. */
+	/** A failed item of the big source whose sync record is about 500 KB, with 20,000 files. */
 	bigRecordItemId: number;
 	/** Figures of the seeding itself. */
 	seconds: number;
@@ -39,6 +40,7 @@ export interface SeededLab {
 const FAILED_EVERY = 20; // 5 % of the items failed
 const PENDING_EVERY = 20; // and another 5 % not synced yet
 const BIG_RECORDS = 5;
+const BIG_RECORD_FILES = 20_000;
 const DAY_MS = 86_400_000;
 const START = Date.parse('2024-01-01T00:00:00Z');
 
@@ -105,7 +107,7 @@ function syncRecord(tasks: number, files: number, time: string) {
 		converter: null,
 		error: f % 3 ? null : 'connection reset by peer'
 	}));
-	return { logs: JSON.stringify(logs), files: JSON.stringify(fileList) };
+	return { logs, files: fileList };
 }
 
 /** Seeds the agent database of `dataDir`, which must not hold one yet. */
@@ -150,11 +152,8 @@ export function seedLab(dataDir: string, size: LabSize = labScale): SeededLab {
 			synchronized, attempts, error, next_attempt_at, last_update, fingerprint, synced_fingerprint)
 		VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`
 	);
-	const insertRecord = db.prepare(
-		'INSERT INTO sync_records (item_id, logs, files) VALUES (?, ?, ?)'
-	);
 	const record = syncRecord(9, 35, time);
-	const bigRecord = syncRecord(290, 400, time);
+	const bigRecord = syncRecord(290, BIG_RECORD_FILES, time);
 	const failedIds: number[] = [];
 	const BATCH = 50_000;
 	for (let first = 0; first < size.items; first += BATCH) {
@@ -186,8 +185,7 @@ export function seedLab(dataDir: string, size: LabSize = labScale): SeededLab {
 				);
 				if (failed) {
 					const big = source === sourceIds[0] && failedIds.length < BIG_RECORDS;
-					const { logs, files } = big ? bigRecord : record;
-					insertRecord.run(itemId, logs, files);
+					saveSyncRecord(db, itemId, big ? bigRecord : record);
 					if (big) failedIds.push(itemId);
 				}
 			}

@@ -190,7 +190,13 @@ describe('a data directory of the schema before item roots', () => {
 			{ id: 2, dataset_uuid: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', error: 'boom', attempts: 2 },
 			{ id: 1, dataset_uuid: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', synchronized: true }
 		]);
-		expect((await client.getItem({ id: 1, item_id: 1 })).sync_record.files).toHaveLength(1);
+		expect((await client.getItem({ id: 1, item_id: 1 })).sync_record.file_summary).toEqual({
+			counts: { OK: 1, ERROR: 0, SKIPPED: 0 },
+			size: 1
+		});
+		expect((await client.listItemFiles({ id: 1, item_id: 1 })).items).toMatchObject([
+			{ name: 'a.txt', md5: 'm' }
+		]);
 		// The search index answers from the rebuilt table.
 		expect((await client.searchItems({ query: 'P/FAIL' })).items.map((i) => i.id)).toEqual([2]);
 		expect((await client.listSourceErrors({ id: 1 })).items.map((e) => e.id)).toEqual([7]);

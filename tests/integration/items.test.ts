@@ -420,7 +420,15 @@ describe('one item', () => {
 				for (const task of chainOf(logs, error)) expect(task.has_errors).toBe(true);
 			}
 			expect(errors.some((error) => /not valid YAML/.test(error.message))).toBe(true);
-			expect(failed.sync_record.files).toEqual([]);
+			expect(failed.sync_record.file_summary).toEqual({
+				counts: { OK: 0, ERROR: 0, SKIPPED: 0 },
+				size: 0
+			});
+			expect(await agent.client.listItemFiles({ id: source.id, item_id: bad.id })).toEqual({
+				items: [],
+				next_cursor: null,
+				previous_cursor: null
+			});
 
 			// The synced item: every file with status OK, its md5 and size.
 			const synced = await agent.client.getItem({ id: source.id, item_id: ok.id });
@@ -432,8 +440,12 @@ describe('one item', () => {
 			expectTree(synced.sync_record.logs);
 			expect(synced.sync_record.logs.some((entry) => entry.kind === 'error')).toBe(false);
 			expect(synced.sync_record.logs.every((entry) => !entry.has_errors)).toBe(true);
-			const files = synced.sync_record.files;
+			const files = (await agent.client.listItemFiles({ id: source.id, item_id: ok.id })).items;
 			expect(files.map((file) => file.name)).toEqual(['data.txt', 'sub/more.txt']);
+			expect(synced.sync_record.file_summary).toEqual({
+				counts: { OK: 2, ERROR: 0, SKIPPED: 0 },
+				size: 12 + 5000
+			});
 			for (const file of files) {
 				const original = path.join(good, file.name);
 				expect(file).toMatchObject({

@@ -106,8 +106,8 @@ describe('folder-base sync', () => {
 			scope
 		});
 		expect(manifest.files.map((f) => f.name)).toEqual(['data.csv', 'notes.md', 'plots/fig.txt']);
-		const detail = await client.getItem({ id: source.id, item_id: items[0]!.id });
-		expect(detail.sync_record.files.map((f) => [f.name, f.status])).toEqual([
+		const files = await client.listItemFiles({ id: source.id, item_id: items[0]!.id });
+		expect(files.items.map((f) => [f.name, f.status])).toEqual([
 			['data.csv', 'OK'],
 			['notes.md', 'OK'],
 			['plots/fig.txt', 'OK']
@@ -199,10 +199,15 @@ describe('folder-base sync', () => {
 				}),
 			SLOW
 		);
-		expect(await client.listUnmappedIdentifiers({ id: source.id })).toEqual([
-			{ scope_identifier: 'Nomatch', item_count: 2 },
-			{ scope_identifier: 'Project_A', item_count: 1 }
-		]);
+		expect(await client.listUnmappedIdentifiers({ id: source.id })).toEqual({
+			items: [
+				{ scope_identifier: 'Nomatch', item_count: 2 },
+				{ scope_identifier: 'Project_A', item_count: 1 }
+			],
+			total: 2,
+			next_cursor: null,
+			previous_cursor: null
+		});
 		// "Project_A" matches the scope "project_a" ignoring case; "Nomatch" matches no scope.
 		expect(await client.autoassignScopeMappings({ id: source.id })).toEqual({ created: 1 });
 		await client.createScopeMapping({

@@ -28,7 +28,59 @@ export function decodeCursor(
 	} catch {
 		// fall through: not a cursor this API made
 	}
-	throw new ContractError('ValidationError', 'The request is invalid', [
+	throw invalidCursor();
+}
+
+function invalidCursor(): ContractError {
+	return new ContractError('ValidationError', 'The request is invalid', [
 		{ path: 'cursor', message: 'Not a cursor from this list; start from the first page' }
 	]);
+}
+
+/** What a page of a list paged both ways reads: rows past a key, in the order to read them. */
+export interface KeysetRange {
+	/** SQL condition on the key column (`1` on the first page) and its one parameter, if any. */
+	condition: string;
+	params: (string | number)[];
+	direction: 'ASC' | 'DESC';
+}
+
+/**
+ * One page of a list in ascending order of a unique `column`, keyset-paged both ways: a next
+ * cursor reads the rows after the last one, a previous cursor the rows before the first one
+ * (read backwards, then turned around). `read` gets the range and how many rows to read.
+ */
+export function twoWayPage<Row extends Record<Column, string | number>, Column extends string>(
+	column: Column,
+	type: 'string' | 'number',
+	cursor: string | undefined,
+	limit: number,
+	read: (range: KeysetRange, limit: number) => Row[]
+): { items: Row[]; next_cursor: string | null; previous_cursor: string | null } {
+	let range: KeysetRange = { condition: '1', params: [], direction: 'ASC' };
+	let backward = false;
+	if (cursor) {
+		const [way, value] = decodeCursor(cursor, [column, 'string', type]);
+		if (way !== 'after' && way !== 'before') throw invalidCursor();
+		backward = way === 'before';
+		range = {
+			condition: `${column} ${backward ? '<' : '>'} ?`,
+			params: [value as string | number],
+			direction: backward ? 'DESC' : 'ASC'
+		};
+	}
+	const rows = read(range, limit + 1);
+	const more = rows.length > limit;
+	const page = rows.slice(0, limit);
+	if (backward) page.reverse();
+	const first = page[0];
+	const last = page.at(-1);
+	// Read backwards from a row, there are rows after the page; read onwards, rows before it.
+	const hasNext = backward || more;
+	const hasPrevious = backward ? more : cursor !== undefined;
+	return {
+		items: page,
+		next_cursor: hasNext && last ? encodeCursor(column, ['after', last[column]]) : null,
+		previous_cursor: hasPrevious && first ? encodeCursor(column, ['before', first[column]]) : null
+	};
 }

@@ -4,6 +4,7 @@ import type { ScanResult } from '../backends/types';
 import { now, writeTransaction, type Db } from '../db/database';
 import { searchKey } from './items';
 import { waitsForMapping } from './scopes';
+import { saveSyncRecord } from './sync-records';
 
 /** After the n-th failed attempt, wait this long: 20 min, 1 h, 2 h, 8 h, then daily. */
 const RETRY_DELAYS_MS = [20 * 60e3, 60 * 60e3, 2 * 60 * 60e3, 8 * 60 * 60e3];
@@ -168,10 +169,7 @@ export function saveOutcome(
 				synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END
 			WHERE id = ?`
 		).run(error ? 0 : 1, attempts, error, retryAt, now(), error ? 0 : 1, item.id);
-		db.prepare(
-			`INSERT INTO sync_records (item_id, logs, files) VALUES (?, ?, ?)
-			ON CONFLICT (item_id) DO UPDATE SET logs = excluded.logs, files = excluded.files`
-		).run(item.id, JSON.stringify(record.logs), JSON.stringify(record.files));
+		saveSyncRecord(db, item.id, record);
 		return true;
 	});
 }

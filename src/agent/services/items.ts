@@ -3,6 +3,7 @@ import { ContractError } from './contract-error';
 import type { Db } from '../db/database';
 import { now } from '../db/database';
 import { decodeCursor, encodeCursor } from './cursor';
+import { syncRecordJson } from './sync-records';
 
 export interface ItemRow {
 	id: number;
@@ -133,17 +134,10 @@ export function getItemRow(db: Db, sourceId: number, itemId: number): ItemRow {
 	return row;
 }
 
-/**
- * An item with its sync record, as the JSON text of an `ItemDetail`. The record is stored as
- * JSON and goes out as stored: a record of hundreds of KB is not parsed to be serialized again.
- */
+/** An item with its sync record, as the JSON text of an `ItemDetail` (see syncRecordJson). */
 export function itemDetailJson(db: Db, sourceId: number, itemId: number): string {
 	const item = toItem(getItemRow(db, sourceId, itemId));
-	const record = db
-		.prepare('SELECT logs, files FROM sync_records WHERE item_id = ?')
-		.get(itemId) as { logs: string; files: string } | undefined;
-	const syncRecord = `{"logs":${record?.logs ?? '[]'},"files":${record?.files ?? '[]'}}`;
-	return `${JSON.stringify(item).slice(0, -1)},"sync_record":${syncRecord}}`;
+	return `${JSON.stringify(item).slice(0, -1)},"sync_record":${syncRecordJson(db, itemId)}}`;
 }
 
 /** The item, changed by `assignments` in one statement (nothing to race with), or NotFound. */

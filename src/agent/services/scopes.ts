@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Scope } from '../../lib/contract';
 import { ContractError } from './contract-error';
+import { twoWayPage } from './cursor';
 import { writeTransaction, type Db } from '../db/database';
 
 /**
@@ -41,14 +42,35 @@ export function scopeExists(db: Db, uuid: string): boolean {
 	return db.prepare('SELECT 1 FROM scopes WHERE uuid = ?').get(uuid) !== undefined;
 }
 
-/** Scope identifiers of a source's items that no mapping covers, with how many items wait. */
-export function unmappedIdentifiers(db: Db, sourceId: number) {
-	return db
+/**
+ * A page of the scope identifiers of a source's items that no mapping covers, in order, with
+ * how many items wait for each, and how many identifiers wait in all.
+ */
+export function listUnmappedIdentifiers(
+	db: Db,
+	sourceId: number,
+	query: { cursor?: string; limit: number }
+) {
+	const page = twoWayPage(
+		'scope_identifier',
+		'string',
+		query.cursor,
+		query.limit,
+		(range, limit) =>
+			db
+				.prepare(
+					`SELECT scope_identifier, COUNT(*) AS item_count FROM items
+				WHERE source_id = ? AND unmapped = 1 AND ${range.condition}
+				GROUP BY scope_identifier ORDER BY scope_identifier ${range.direction} LIMIT ?`
+				)
+				.all(sourceId, ...range.params, limit) as { scope_identifier: string; item_count: number }[]
+	);
+	const { total } = db
 		.prepare(
-			`SELECT scope_identifier, COUNT(*) AS item_count FROM items
-			WHERE source_id = ? AND unmapped = 1 GROUP BY scope_identifier ORDER BY scope_identifier`
+			'SELECT COUNT(DISTINCT scope_identifier) AS total FROM items WHERE source_id = ? AND unmapped = 1'
 		)
-		.all(sourceId) as { scope_identifier: string; item_count: number }[];
+		.get(sourceId) as { total: number };
+	return { ...page, total };
 }
 
 /**
@@ -80,7 +102,11 @@ export function autoassign(db: Db, sourceId: number): number {
 			'INSERT OR IGNORE INTO scope_mappings (source_id, scope_identifier, scope_uuid) VALUES (?, ?, ?)'
 		);
 		let created = 0;
-		for (const { scope_identifier } of unmappedIdentifiers(db, sourceId)) {
+		const waiting = db
+			.prepare('SELECT DISTINCT scope_identifier FROM items WHERE source_id = ? AND unmapped = 1')
+			.pluck()
+			.all(sourceId) as string[];
+		for (const scope_identifier of waiting) {
 			const matches = scopes.filter((s) => s.name.toLowerCase() === scope_identifier.toLowerCase());
 			if (matches.length === 1)
 				created += insert.run(sourceId, scope_identifier, matches[0]!.uuid).changes;

@@ -27,6 +27,11 @@ export function pageOf<T extends z.ZodType>(item: T) {
 	return z.object({ items: z.array(item), next_cursor: Cursor.nullable() });
 }
 
+/** One page of a list paged both ways; `previous_cursor` is null on the first page. */
+export function twoWayPageOf<T extends z.ZodType>(item: T) {
+	return pageOf(item).extend({ previous_cursor: Cursor.nullable() });
+}
+
 export const MessageBody = z
 	.object({ message: z.string().trim().min(1, 'Describe the problem').max(5000) })
 	.meta({ id: 'ReportRequest' });

@@ -8,7 +8,8 @@ import {
 	ReportReceipt,
 	Timestamp,
 	Uuid,
-	pageOf
+	pageOf,
+	twoWayPageOf
 } from './common';
 import { errors, json, body, type Operation } from './operation';
 
@@ -54,11 +55,13 @@ export const SyncRecordEntry = z
 	})
 	.meta({ id: 'SyncRecordEntry' });
 
+export const SyncFileStatus = z.enum(['OK', 'ERROR', 'SKIPPED']);
+
 export const SyncFile = z
 	.object({
 		name: z.string(),
 		/** `SKIPPED`: left out on purpose (a link, a FIFO…), `error` says why. */
-		status: z.enum(['OK', 'ERROR', 'SKIPPED']),
+		status: SyncFileStatus,
 		size: z.number().int().nonnegative().nullable(),
 		md5: z.string().nullable(),
 		m_time: Timestamp.nullable(),
@@ -67,8 +70,20 @@ export const SyncFile = z
 	})
 	.meta({ id: 'SyncFile' });
 
+const FileCount = z.number().int().nonnegative();
+
+/** What became of the files at the last sync; the files themselves are paged (listItemFiles). */
+export const SyncFileSummary = z
+	.object({
+		counts: z.object({ OK: FileCount, ERROR: FileCount, SKIPPED: FileCount }),
+		/** Bytes stored: the sizes of the files with status OK. */
+		size: z.number().int().nonnegative()
+	})
+	.meta({ id: 'SyncFileSummary' });
+
+/** An item's last sync: its task tree (bounded: a long run of entries is summed up) and files. */
 export const SyncRecord = z
-	.object({ logs: z.array(SyncRecordEntry), files: z.array(SyncFile) })
+	.object({ logs: z.array(SyncRecordEntry), file_summary: SyncFileSummary })
 	.meta({ id: 'SyncRecord' });
 
 export const ItemDetail = Item.extend({ sync_record: SyncRecord }).meta({ id: 'ItemDetail' });
@@ -87,6 +102,14 @@ export const ItemListQuery = z.object({
 });
 
 export const ItemPage = pageOf(Item).meta({ id: 'ItemPage' });
+
+/** Files in the order the sync went through them, optionally of one status. */
+export const SyncFileListQuery = z.object({
+	status: SyncFileStatus.optional(),
+	cursor: Cursor.optional(),
+	limit: Limit
+});
+export const SyncFilePage = twoWayPageOf(SyncFile).meta({ id: 'SyncFilePage' });
 export const SourceItemsParams = z.object({ id: IdParam });
 export const ItemParams = z.object({ id: IdParam, item_id: IdParam });
 
@@ -117,6 +140,19 @@ export const itemOperations = {
 		...item('getItem', 'get', '/{item_id}', 'One item with its sync record (source.item)'),
 		request: { params: ItemParams },
 		responses: { 200: json(ItemDetail, 'The item'), ...errors('NotFound') }
+	},
+	listItemFiles: {
+		...item(
+			'listItemFiles',
+			'get',
+			'/{item_id}/files',
+			'Files of the sync record, filterable by status and paged (item.sync_record files)'
+		),
+		request: { params: ItemParams, query: SyncFileListQuery },
+		responses: {
+			200: json(SyncFilePage, 'A page of files'),
+			...errors('NotFound', 'ValidationError')
+		}
 	},
 	prioritizeItem: {
 		...item(
@@ -152,4 +188,6 @@ export type Item = z.infer<typeof Item>;
 export type ItemDetail = z.infer<typeof ItemDetail>;
 export type SyncRecordEntry = z.infer<typeof SyncRecordEntry>;
 export type SyncFile = z.infer<typeof SyncFile>;
+export type SyncFileStatus = z.infer<typeof SyncFileStatus>;
+export type SyncFileSummary = z.infer<typeof SyncFileSummary>;
 export type ItemListQuery = z.input<typeof ItemListQuery>;

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { ErrorListQuery, ErrorPage, ErrorRecord, MarkAllViewedBody, ViewedBody } from './agent';
-import { FlipCount, IdParam, MessageBody, ReportReceipt, Timestamp, Uuid } from './common';
+import {
+	Cursor,
+	FlipCount,
+	IdParam,
+	Limit,
+	MessageBody,
+	ReportReceipt,
+	Timestamp,
+	Uuid,
+	twoWayPageOf
+} from './common';
 import { body, errors, json, type Operation } from './operation';
 
 export const SourceStatus = z.enum(['syncing', 'scanning', 'stopped', 'error']);
@@ -74,6 +84,11 @@ export const ScopeMappingParams = z.object({ id: IdParam, scope_identifier: Scop
 export const UnmappedIdentifier = z
 	.object({ scope_identifier: z.string(), item_count: z.number().int().positive() })
 	.meta({ id: 'UnmappedIdentifier' });
+export const UnmappedIdentifierQuery = z.object({ cursor: Cursor.optional(), limit: Limit });
+/** Identifiers in order (code point order, as SQLite compares text), with how many there are. */
+export const UnmappedIdentifierPage = twoWayPageOf(UnmappedIdentifier)
+	.extend({ total: z.number().int().nonnegative() })
+	.meta({ id: 'UnmappedIdentifierPage' });
 export const AutoassignResult = z.object({ created: z.number().int().nonnegative() });
 
 const source = (
@@ -260,12 +275,12 @@ export const sourceOperations = {
 			'listUnmappedIdentifiers',
 			'get',
 			'/{id}/unmapped-identifiers',
-			'Scope identifiers with no mapping, with their item counts (source.unmapped_identifiers)'
+			'Scope identifiers with no mapping, with their item counts, paged (source.unmapped_identifiers)'
 		),
-		request: { params: SourceIdParams },
+		request: { params: SourceIdParams, query: UnmappedIdentifierQuery },
 		responses: {
-			200: json(z.array(UnmappedIdentifier), 'Unmapped identifiers'),
-			...errors('NotFound')
+			200: json(UnmappedIdentifierPage, 'A page of unmapped identifiers'),
+			...errors('NotFound', 'ValidationError')
 		}
 	},
 	autoassignScopeMappings: {

@@ -3,6 +3,7 @@ import type { ItemDetail } from '../../../../lib/contract';
 import * as items from '../../../services/items';
 import { fileReport } from '../../../services/reports';
 import { getSourceRow } from '../../../services/sources';
+import { listSyncFiles } from '../../../services/sync-records';
 import type { AppRouteHandler } from '../../router';
 import type { routes } from './items.routes';
 
@@ -26,6 +27,13 @@ export const get: AppRouteHandler<typeof routes.get> = (c) => {
 		200,
 		'json'
 	>;
+};
+
+export const files: AppRouteHandler<typeof routes.files> = (c) => {
+	const { db } = c.var.deps;
+	const { id, item_id } = c.req.valid('param');
+	items.getItemRow(db, id, item_id);
+	return c.json(listSyncFiles(db, item_id, c.req.valid('query')), 200);
 };
 
 export const prioritize: AppRouteHandler<typeof routes.prioritize> = (c) => {

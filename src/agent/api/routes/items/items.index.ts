@@ -6,6 +6,7 @@ export const itemsRouter = createRouter()
 	.openapi(routes.list, handlers.list)
 	.openapi(routes.search, handlers.search)
 	.openapi(routes.get, handlers.get)
+	.openapi(routes.files, handlers.files)
 	.openapi(routes.prioritize, handlers.prioritize)
 	.openapi(routes.reset, handlers.reset)
 	.openapi(routes.report, handlers.report);

@@ -5,6 +5,7 @@ export const routes = {
 	list: createRoute(ops.listSourceItems),
 	search: createRoute(ops.searchItems),
 	get: createRoute(ops.getItem),
+	files: createRoute(ops.listItemFiles),
 	prioritize: createRoute(ops.prioritizeItem),
 	reset: createRoute(ops.resetItem),
 	report: createRoute(ops.reportItemError)

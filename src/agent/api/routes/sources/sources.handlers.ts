@@ -113,7 +113,8 @@ export const deleteMapping: AppRouteHandler<typeof routes.deleteMapping> = (c) =
 
 export const unmapped: AppRouteHandler<typeof routes.unmapped> = (c) => {
 	const { db } = c.var.deps;
-	return c.json(scopes.unmappedIdentifiers(db, existing(db, c.req.valid('param').id)), 200);
+	const sourceId = existing(db, c.req.valid('param').id);
+	return c.json(scopes.listUnmappedIdentifiers(db, sourceId, c.req.valid('query')), 200);
 };
 
 export const autoassign: AppRouteHandler<typeof routes.autoassign> = (c) => {

@@ -1,15 +1,16 @@
 import { syncApi } from '$lib/server/sync-api/configured';
-import { act, pageError } from '$lib/server/sync-api/failure-mapping';
+import { act, listPageError } from '$lib/server/sync-api/failure-mapping';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
+	const cursor = url.searchParams.get('cursor') || undefined;
 	const [source, mappings, unmapped, scopes] = await Promise.all([
 		syncApi.getSource({ id }),
 		syncApi.listScopeMappings({ id }),
-		syncApi.listUnmappedIdentifiers({ id }),
+		syncApi.listUnmappedIdentifiers({ id, cursor }),
 		syncApi.listScopes()
-	]).catch(pageError);
+	]).catch(listPageError(url));
 	return {
 		source: {
 			id: source.id,

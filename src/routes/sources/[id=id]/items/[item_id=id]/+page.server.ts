@@ -1,20 +1,33 @@
+import { SyncFileStatus } from '$lib/contract';
 import { itemActions } from '$lib/server/sync-api/actions/items';
 import { reportAction } from '$lib/server/sync-api/actions/report';
 import { syncApi } from '$lib/server/sync-api/configured';
-import { pageError } from '$lib/server/sync-api/failure-mapping';
+import { listPageError } from '$lib/server/sync-api/failure-mapping';
 import type { Actions, PageServerLoad } from './$types';
+
+/** Files shown at once: a record may list 150,000. */
+const FILES_PER_PAGE = 100;
 
 function target(params: { id: string; item_id: string }) {
 	return { id: Number(params.id), item_id: Number(params.item_id) };
 }
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
 	const { id, item_id } = target(params);
-	const [source, item] = await Promise.all([
+	// `?file_status=ERROR`: the files of one status; anything else shows them all.
+	const fileStatus = SyncFileStatus.safeParse(url.searchParams.get('file_status')).data ?? null;
+	const [source, item, files] = await Promise.all([
 		syncApi.getSource({ id }),
-		syncApi.getItem({ id, item_id })
-	]).catch(pageError);
-	return { source: { id: source.id, name: source.name }, item };
+		syncApi.getItem({ id, item_id }),
+		syncApi.listItemFiles({
+			id,
+			item_id,
+			status: fileStatus ?? undefined,
+			cursor: url.searchParams.get('cursor') || undefined,
+			limit: FILES_PER_PAGE
+		})
+	]).catch(listPageError(url));
+	return { source: { id: source.id, name: source.name }, item, fileStatus, files };
 };
 
 export const actions: Actions = {
