@@ -37,4 +37,11 @@ export async function startAgent(env: Record<string, string> = {}) {
 	return { ...runtime, dataDir, baseUrl, client, request };
 }
 
+/** `startAgent`, and the uuid of the first scope of its registry. */
+export async function agentWithScope(env: Record<string, string> = {}) {
+	const agent = await startAgent(env);
+	const scope = (await agent.client.listScopes())[0]!.uuid;
+	return { ...agent, scope };
+}
+
 export { rejection } from '../helpers';

@@ -2,28 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NetCDFReader } from 'netcdfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { startAgent } from './harness';
-import { md5, partialCopies, quantifyCopy, tempDir, writeDataset } from './datasets';
+import { agentWithScope } from './harness';
+import { manifestOf, md5, partialCopies, quantifyCopy, tempDir, writeDataset } from './datasets';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const SLOW = { timeout: 15_000, interval: 100 };
-
-interface Manifest {
-	uuid: string;
-	name: string;
-	alt_uid: string | null;
-	collected: string;
-	tags: string[];
-	attributes: Record<string, string>;
-	scope: string;
-	data_identifier: string;
-	files: { name: string; size: number; md5: string; version: number }[];
-	variables?: { name: string; long_name: string | null; uncertainty_of: string | null }[];
-}
-
-function manifestOf(store: string, scope: string, datasetUuid: string): Manifest {
-	return JSON.parse(fs.readFileSync(path.join(store, scope, datasetUuid, 'dataset.json'), 'utf8'));
-}
 
 /** Every synchronized item's files are in the store with the md5 of the file on disk. */
 function expectStoreMatches(
@@ -43,12 +26,6 @@ function expectStoreMatches(
 			expect(file.size).toBe(fs.statSync(original).size);
 		}
 	}
-}
-
-async function agentWithScope(env: Record<string, string> = {}) {
-	const agent = await startAgent(env);
-	const scope = (await agent.client.listScopes())[0]!.uuid;
-	return { ...agent, scope };
 }
 
 describe('folder-base sync', () => {
