@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { INFO_FILE } from '../../src/agent/backends/folderbase/dataset-info';
 import { COPY_CONCURRENCY } from '../../src/agent/engine/upload';
 import { createSyncApiClient } from '../../src/lib/server/sync-api/client';
 import { freePort, tempDir as sharedTempDir } from '../helpers';
@@ -16,7 +17,6 @@ import { manifestOf, partialCopies, sparseFile, tempDir, writeDataset } from './
 import { agentWithScope } from './harness';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
-const INFO = '_QH_dataset_info.yaml';
 const SLOW = { timeout: 15_000, interval: 100 };
 const SECRET = 'the content of a file outside every source folder';
 const MB = 1024 * 1024;
@@ -84,7 +84,7 @@ describe('a FIFO named _QH_dataset_info.yaml', () => {
 		writeDataset(root, 'P/good', { 'a.txt': 'a' });
 		const swapped = writeDataset(root, 'P/swapped', { 'b.txt': 'b' });
 		fs.mkdirSync(path.join(root, 'P/fifo'));
-		mkfifo(path.join(root, 'P/fifo', INFO));
+		mkfifo(path.join(root, 'P/fifo', INFO_FILE));
 		const other = tempDir();
 		writeDataset(other, 'Q/first', { 'c.txt': 'c' });
 		// Without a default scope its items wait for a mapping: meanwhile the info file the scan
@@ -93,14 +93,14 @@ describe('a FIFO named _QH_dataset_info.yaml', () => {
 		const second = await folderSource(client, other, scope, 'second');
 		await client.startAgent();
 		await waitForSource(client, source.id, { items_total: 2, items_unmapped_scope_count: 2 });
-		fs.rmSync(path.join(swapped, INFO));
-		mkfifo(path.join(swapped, INFO));
+		fs.rmSync(path.join(swapped, INFO_FILE));
+		mkfifo(path.join(swapped, INFO_FILE));
 		await client.createScopeMapping({ id: source.id, scope_identifier: 'P', scope_uuid: scope });
 
 		await waitForSource(client, source.id, { items_synced: 1, items_failed: 1 });
 		const { items } = await client.listSourceItems({ id: source.id, is_synchronized: false });
 		expect(items.map((item) => [item.data_identifier, item.error])).toEqual([
-			['P/swapped', `${path.join(swapped, INFO)}: skipped, FIFO`]
+			['P/swapped', `${path.join(swapped, INFO_FILE)}: skipped, FIFO`]
 		]);
 		// The agent goes on with its next cycles.
 		writeDataset(other, 'Q/next', { 'd.txt': 'd' });
@@ -109,7 +109,7 @@ describe('a FIFO named _QH_dataset_info.yaml', () => {
 		// A FIFO by that name makes no dataset; it is named once, as a warning.
 		const errors = (await client.listSourceErrors({ id: source.id })).items;
 		const messages = errors.map((error) => error.message);
-		expect(messages).toContain(`Skipped P/fifo/${INFO}: FIFO`);
+		expect(messages).toContain(`Skipped P/fifo/${INFO_FILE}: FIFO`);
 		expect(new Set(messages).size).toBe(messages.length);
 		expect(errors.every((error) => error.severity === 'warning')).toBe(true);
 
@@ -165,13 +165,13 @@ describe('a file swapped for a link while the upload runs', () => {
 			timeout: 20_000,
 			interval: 5
 		});
+		const [item] = (await client.listSourceItems({ id: source.id })).items;
+		const stored = path.join(settings.storeDir, scope, item!.dataset_uuid, 'files');
 		fs.rmSync(path.join(dir, 'small.txt'));
 		fs.symlinkSync(secret, path.join(dir, 'small.txt'));
 		fs.rmSync(path.join(dir, 'zero.bin'));
 		fs.symlinkSync('/dev/zero', path.join(dir, 'zero.bin'));
 		// The swap raced the upload: no large file was complete yet, so neither small one was opened.
-		const [item] = (await client.listSourceItems({ id: source.id })).items;
-		const stored = path.join(settings.storeDir, scope, item!.dataset_uuid, 'files');
 		expect(fs.existsSync(stored) ? fs.readdirSync(stored) : []).toEqual([]);
 
 		// That upload fails; the next scan sees links, and the next upload skips them.
@@ -299,11 +299,11 @@ describe('a path longer than PATH_MAX', () => {
 
 describe('metadata made to exhaust memory', () => {
 	it('fails the item with a 50 MB info file or an alias bomb, saying why; the source runs on', async () => {
-		const { client, scope } = await agentWithScope();
+		const { client, scope, supervisor } = await agentWithScope();
 		const root = tempDir();
 		const huge = writeDataset(root, 'P/huge', { 'a.txt': 'a' });
 		// Valid YAML: read whole, it would parse.
-		fs.writeFileSync(path.join(huge, INFO), `dataset_name: huge\n${'#'.repeat(50 * MB)}\n`);
+		fs.writeFileSync(path.join(huge, INFO_FILE), `dataset_name: huge\n${'#'.repeat(50 * MB)}\n`);
 		const levels = Array.from({ length: 9 }, (_, i) => {
 			const [name, below] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
 			return `${name}: &${name} [${Array<string>(9).fill(`*${below}`).join(', ')}]`;
@@ -326,13 +326,18 @@ describe('metadata made to exhaust memory', () => {
 			order: 'asc'
 		});
 		expect(items.map((item) => [item.data_identifier, item.error])).toEqual([
-			['P/huge', `${INFO} is 50.0 MB; at most 1.0 MB is read`],
+			['P/huge', `${INFO_FILE} is 50.0 MB; at most 1.0 MB is read`],
 			[
 				'P/laughs',
-				`${INFO} is refused: Excessive alias count indicates a resource exhaustion attack`
+				`${INFO_FILE} is refused: Excessive alias count indicates a resource exhaustion attack`
 			]
 		]);
 		expect((await client.getSource({ id: source.id })).status).not.toBe('error');
+		// The agent process peaks at about 105 MB; reading the 50 MB file whole took it past 210.
+		const peak = fs
+			.readFileSync(`/proc/${supervisor.pid}/status`, 'utf8')
+			.match(/VmHWM:\s*(\d+) kB/);
+		expect(Number(peak![1]) * 1024).toBeLessThan(160 * MB);
 	});
 });
 
@@ -360,7 +365,7 @@ describe('a dataset with nothing to copy', () => {
 });
 
 describe('a dataset of 150,000 files', () => {
-	// Tiny files: the cost measured is the cost per file, about a minute here for the sync.
+	// Tiny files, so what counts is the cost per file: about a minute here for the sync.
 	it('syncs, and the agent rescanning it still stops in time', { timeout: 300_000 }, async () => {
 		const { client, scope, settings } = await agentWithScope();
 		const root = tempDir();
@@ -380,7 +385,7 @@ describe('a dataset of 150,000 files', () => {
 		expect(files).toHaveLength(150_000);
 		const stored = path.join(settings.storeDir, scope, item!.dataset_uuid, 'files');
 		expect(fs.readFileSync(path.join(stored, 'f149999'), 'utf8')).toBe('149999');
-		// Every cycle lists its files again; a stop does not wait for that to end.
+		// Every cycle lists its 150,000 files again: the stop still comes within the grace period.
 		await client.stopAgent();
 		expect(fs.readFileSync(settings.apiLogFile, 'utf8')).not.toContain('killing it');
 	});
