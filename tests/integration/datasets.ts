@@ -30,6 +30,30 @@ export function md5(file: string): string {
 	return createHash('md5').update(fs.readFileSync(file)).digest('hex');
 }
 
+/** A file of `bytes` zero bytes that takes no room on disk: quick to make, slow to copy. */
+export function sparseFile(file: string, bytes: number): void {
+	fs.writeFileSync(file, '');
+	fs.truncateSync(file, bytes);
+}
+
+/** `dataset.json` of a dataset in the store, as far as the tests read it. */
+export interface Manifest {
+	uuid: string;
+	name: string;
+	alt_uid: string | null;
+	collected: string;
+	tags: string[];
+	attributes: Record<string, string>;
+	scope: string;
+	data_identifier: string;
+	files: { name: string; size: number; md5: string; version: number }[];
+	variables?: { name: string; long_name: string | null; uncertainty_of: string | null }[];
+}
+
+export function manifestOf(store: string, scope: string, datasetUuid: string): Manifest {
+	return JSON.parse(fs.readFileSync(path.join(store, scope, datasetUuid, 'dataset.json'), 'utf8'));
+}
+
 /** The shared Quantify fixtures, copied so a test may change them. */
 export function quantifyCopy(): string {
 	const dir = tempDir('qh-quantify-');

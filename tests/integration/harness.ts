@@ -46,7 +46,7 @@ export async function startAgent(env: Record<string, string> = {}) {
  */
 export async function startAgentProcess(options: LaunchOptions) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-agent-'));
-	const env = { ...process.env, QH_DATA_DIR: dataDir };
+	const env = { ...process.env, QH_DATA_DIR: dataDir, QH_CYCLE_SECONDS: '0.1' };
 	const db = openDatabase(readAgentSettings(env).dbPath);
 	setDesiredAgentState(db, 'stopped');
 	db.close();
@@ -63,6 +63,13 @@ export async function startAgentProcess(options: LaunchOptions) {
 	});
 	const baseUrl = `http://127.0.0.1:${port}`;
 	return { dataDir, baseUrl, client: createSyncApiClient({ baseUrl, timeoutMs: 10_000 }) };
+}
+
+/** `startAgent`, and the uuid of the first scope of its registry. */
+export async function agentWithScope(env: Record<string, string> = {}) {
+	const agent = await startAgent(env);
+	const scope = (await agent.client.listScopes())[0]!.uuid;
+	return { ...agent, scope };
 }
 
 export { rejection } from '../helpers';

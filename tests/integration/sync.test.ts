@@ -2,28 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NetCDFReader } from 'netcdfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { startAgent } from './harness';
-import { md5, partialCopies, quantifyCopy, tempDir, writeDataset } from './datasets';
+import { agentWithScope } from './harness';
+import {
+	manifestOf,
+	md5,
+	partialCopies,
+	quantifyCopy,
+	sparseFile,
+	tempDir,
+	writeDataset
+} from './datasets';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const SLOW = { timeout: 15_000, interval: 100 };
-
-interface Manifest {
-	uuid: string;
-	name: string;
-	alt_uid: string | null;
-	collected: string;
-	tags: string[];
-	attributes: Record<string, string>;
-	scope: string;
-	data_identifier: string;
-	files: { name: string; size: number; md5: string; version: number }[];
-	variables?: { name: string; long_name: string | null; uncertainty_of: string | null }[];
-}
-
-function manifestOf(store: string, scope: string, datasetUuid: string): Manifest {
-	return JSON.parse(fs.readFileSync(path.join(store, scope, datasetUuid, 'dataset.json'), 'utf8'));
-}
 
 /** Every synchronized item's files are in the store with the md5 of the file on disk. */
 function expectStoreMatches(
@@ -43,12 +34,6 @@ function expectStoreMatches(
 			expect(file.size).toBe(fs.statSync(original).size);
 		}
 	}
-}
-
-async function agentWithScope(env: Record<string, string> = {}) {
-	const agent = await startAgent(env);
-	const scope = (await agent.client.listScopes())[0]!.uuid;
-	return { ...agent, scope };
 }
 
 describe('folder-base sync', () => {
@@ -479,12 +464,12 @@ describe('Quantify live datasets', () => {
 	});
 });
 
-describe('stopping the agent', () => {
+describe('stopping mid-upload', () => {
 	it('stops within the grace period in the middle of a large upload, leaving no partial file', async () => {
 		const { client, scope, settings } = await agentWithScope();
 		const root = tempDir();
 		const dir = writeDataset(root, 'P/big', {});
-		fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(400 * 1024 * 1024, 1));
+		sparseFile(path.join(dir, 'big.bin'), 400 * 1024 * 1024);
 		await client.createSource({
 			name: 'fb',
 			backend_identifier: FOLDERBASE,
@@ -502,5 +487,69 @@ describe('stopping the agent', () => {
 		const agentLog = fs.readFileSync(settings.agentLogFile, 'utf8');
 		expect(agentLog).toContain('Abandoned "P/big": the agent is stopping');
 		expect(fs.readFileSync(settings.apiLogFile, 'utf8')).not.toContain('killing it');
+	});
+
+	/**
+	 * A source whose one dataset is being uploaded: its small file stored, its large one being
+	 * copied. `abandoned()` waits until the agent gives the upload up, and returns its log.
+	 */
+	async function uploadUnderWay() {
+		const agent = await agentWithScope();
+		const { client, scope, settings } = agent;
+		const root = tempDir();
+		const dir = writeDataset(root, 'P/big', { 'a-small.txt': 'small' });
+		sparseFile(path.join(dir, 'big.bin'), 400 * 1024 * 1024);
+		const source = await client.createSource({
+			name: 'fb',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: scope
+		});
+		await client.startAgent();
+		await vi.waitFor(() => expect(partialCopies(settings.storeDir)).not.toHaveLength(0), {
+			timeout: 20_000,
+			interval: 10
+		});
+		const [item] = (await client.listSourceItems({ id: source.id })).items;
+		// The small file, copied beside the large one, is already in place.
+		const stored = path.join(settings.storeDir, scope, item!.dataset_uuid, 'files', 'a-small.txt');
+		await vi.waitFor(() => expect(fs.existsSync(stored)).toBe(true), { interval: 10 });
+		expect(partialCopies(settings.storeDir)).not.toHaveLength(0);
+		/** Waits for the upload to be abandoned; the agent's log. */
+		const abandoned = async () => {
+			await vi.waitFor(
+				() =>
+					expect(fs.readFileSync(settings.agentLogFile, 'utf8')).toContain(
+						'Abandoned "P/big": its source was stopped or deleted'
+					),
+				SLOW
+			);
+			return fs.readFileSync(settings.agentLogFile, 'utf8');
+		};
+		return { ...agent, source, item: item!, abandoned };
+	}
+
+	it('stopping the source abandons the copy: no partial file, the item not synchronized', async () => {
+		const { client, source, item, settings, abandoned } = await uploadUnderWay();
+		await client.stopSource({ id: source.id });
+		await abandoned();
+		expect(partialCopies(settings.storeDir)).toEqual([]);
+		expect(await client.getItem({ id: source.id, item_id: item.id })).toMatchObject({
+			synchronized: false,
+			error: null
+		});
+		expect(await client.getSource({ id: source.id })).toMatchObject({
+			status: 'stopped',
+			items_synced: 0
+		});
+	});
+
+	it('deleting the source abandons the copy and removes what was stored of the dataset, without an error', async () => {
+		const { client, source, item, scope, settings, abandoned } = await uploadUnderWay();
+		await client.deleteSource({ id: source.id });
+		const log = await abandoned();
+		expect(partialCopies(settings.storeDir)).toEqual([]);
+		expect(fs.existsSync(path.join(settings.storeDir, scope, item.dataset_uuid))).toBe(false);
+		expect(log).not.toMatch(/ ERROR |FOREIGN KEY/);
 	});
 });

@@ -9,24 +9,6 @@ export function fingerprintOf(files: FoundFile[]): string {
 	return hash.digest('hex');
 }
 
-/** Runs `task` over `inputs` with at most `limit` at a time, keeping the order of results. */
-export async function mapLimit<T, R>(
-	inputs: T[],
-	limit: number,
-	task: (input: T) => Promise<R>
-): Promise<R[]> {
-	const results: R[] = new Array(inputs.length);
-	let next = 0;
-	async function worker() {
-		while (next < inputs.length) {
-			const index = next++;
-			results[index] = await task(inputs[index]!);
-		}
-	}
-	await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
-	return results;
-}
-
 /** `~/data` → `/home/me/data`, then absolute and normalised. */
 export function resolveUserPath(value: string, home: string): string {
 	const expanded =

@@ -24,7 +24,10 @@ export interface DatasetFile {
 	converter: string | null;
 }
 
-/** What a scan found: the datasets, and the folders it could not look into (named once). */
+/**
+ * What a scan found: the datasets, and what it left out (folders it could not look into, an info
+ * file that is not a regular file), each named once.
+ */
 export interface ScanResult {
 	datasets: ScannedDataset[];
 	/** Relative to the source's folder. */

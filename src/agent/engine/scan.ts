@@ -34,7 +34,7 @@ export async function scanSource(
 	for (const entry of skipped) {
 		recordWarning(context.db, {
 			sourceId: source.id,
-			exception: 'SkippedFolder',
+			exception: 'SkippedEntry',
 			message: `Skipped ${entry.name}: ${entry.reason}${entry.detail ? ` (${entry.detail})` : ''}`
 		});
 	}

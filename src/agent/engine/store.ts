@@ -42,10 +42,13 @@ export class StoreUnavailableError extends Error {
 export class DatasetStore {
 	constructor(readonly root: string) {}
 
-	/** Throws StoreUnavailableError when the store cannot be written (e.g. a lost network drive). */
+	/**
+	 * Throws StoreUnavailableError when the store cannot be written (e.g. a lost network drive);
+	 * makes the folder of partial copies.
+	 */
 	check(): void {
 		try {
-			fs.mkdirSync(this.root, { recursive: true });
+			fs.mkdirSync(this.partialDir, { recursive: true });
 			const probe = path.join(this.root, `.probe-${process.pid}`);
 			fs.writeFileSync(probe, '');
 			fs.rmSync(probe);
@@ -84,6 +87,7 @@ export class DatasetStore {
 	async removeLeftPartials(): Promise<void> {
 		if (this.#partialsRemoved) return;
 		await fsp.rm(this.partialDir, { recursive: true, force: true });
+		await fsp.mkdir(this.partialDir);
 		this.#partialsRemoved = true;
 	}
 
@@ -109,16 +113,15 @@ export class DatasetStore {
 	): Promise<{ stored: StoredFile; mtimeMs: number }> {
 		const target = path.join(this.datasetDir(scope, dataset), 'files', ...file.name.split('/'));
 		await fsp.mkdir(path.dirname(target), { recursive: true });
-		await fsp.mkdir(this.partialDir, { recursive: true });
 		const partial = path.join(this.partialDir, randomUUID());
 		try {
 			const { md5, size, mtimeMs } = await copyRegularFile(file.path, partial, options);
-			const targetExists = fs.existsSync(target);
-			if (previous && previous.md5 === md5 && targetExists) {
+			const previousThere = previous && fs.existsSync(target);
+			if (previousThere && previous.md5 === md5) {
 				await fsp.rm(partial);
 				return { stored: previous, mtimeMs };
 			}
-			if (previous && targetExists) await fsp.rename(target, `${target}.v${previous.version}`);
+			if (previousThere) await fsp.rename(target, `${target}.v${previous.version}`);
 			await fsp.rename(partial, target);
 			const version = (previous?.version ?? 0) + 1;
 			return { stored: { name: file.name, size, md5, version }, mtimeMs };

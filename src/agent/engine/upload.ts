@@ -1,4 +1,5 @@
 import type { SyncFile } from '../../lib/contract';
+import { mapLimit } from '../files/map-limit';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import { now } from '../db/database';
 import { saveOutcome, type QueuedItem } from '../services/item-queue';
@@ -9,6 +10,8 @@ import { SyncRecordBuilder, describeError } from './sync-record';
 
 /** How often an upload checks that its source still runs (stop and delete abort it). */
 const SOURCE_CHECK_MS = 250;
+/** Files copied at once: a dataset of many small files is mostly waiting on the disk. */
+export const COPY_CONCURRENCY = 8;
 
 /**
  * Reads and uploads one dataset; the item is marked synchronized only once all is stored.
@@ -59,42 +62,47 @@ export async function syncItem(
 		const previous = new Map(manifest?.files.map((file) => [file.name, file]));
 		// Every file must be inside the source's folder when it is opened, whatever it is then.
 		const root = backend.folderField ? String(config[backend.folderField]) : undefined;
-		const stored: StoredFile[] = [];
-		for (const file of content.files) {
+		const copies = await mapLimit(content.files, COPY_CONCURRENCY, async (file) => {
 			signal.throwIfAborted();
 			try {
 				if (file.converter) {
 					throw new Error(`Converter "${file.converter}" is not installed in this sync agent`);
 				}
-				const { stored: result, mtimeMs } = await store.putFile(
+				const { stored, mtimeMs } = await store.putFile(
 					scope,
 					item.dataset_uuid,
 					file,
 					previous.get(file.name),
 					{ root, signal }
 				);
-				stored.push(result);
-				files.push({
+				const row: SyncFile = {
 					name: file.name,
 					status: 'OK',
-					size: result.size,
-					md5: result.md5,
+					size: stored.size,
+					md5: stored.md5,
 					m_time: new Date(mtimeMs).toISOString(),
 					converter: null,
 					error: null
-				});
+				};
+				return { stored, row };
 			} catch (error) {
 				if (signal.aborted) throw error;
 				record.error(uploadTask, error);
 				const { message } = describeError(error);
-				files.push({
+				const row: SyncFile = {
 					...NOTHING_STORED,
 					name: file.name,
 					status: 'ERROR',
 					converter: file.converter,
 					error: message
-				});
+				};
+				return { stored: null, row };
 			}
+		});
+		const stored: StoredFile[] = [];
+		for (const copy of copies) {
+			if (copy.stored) stored.push(copy.stored);
+			files.push(copy.row);
 		}
 		const failed = files.filter((file) => file.status === 'ERROR');
 		if (failed.length)

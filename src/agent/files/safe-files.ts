@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { constants, statSync, type Dirent, type Stats } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { mapLimit } from './map-limit';
 
 export const LIMITS = {
 	/** A metadata file read whole (`_QH_dataset_info.yaml`): past this it is refused. */
@@ -40,7 +41,8 @@ export class SkippedFileError extends Error {
 	}
 }
 
-function kindOf(entry: Dirent | Stats): SkipReason | null {
+/** Why an entry that is neither a regular file nor a folder is skipped; null for those two. */
+export function kindOf(entry: Dirent | Stats): SkipReason | null {
 	if (entry.isFile() || entry.isDirectory()) return null;
 	if (entry.isSymbolicLink()) return 'link';
 	if (entry.isFIFO()) return 'FIFO';
@@ -99,13 +101,16 @@ export async function readFolder(
 	}
 }
 
+/** Entries looked up at once while listing a folder: on a network drive each one is a wait. */
+const LSTAT_CONCURRENCY = 16;
+
 /**
  * Every non-hidden regular file under a folder, sorted by name, and every entry left out with
  * why (links, FIFOs, sockets, devices, unreadable or too-deep folders). Breadth first with a
  * queue, so neither depth nor a folder of 150,000 files strains the stack. Only the folder
- * itself being unreadable throws.
+ * itself being unreadable throws; `signal` stops it between two entries.
  */
-export async function listFiles(folder: string, depth = LIMITS.depth): Promise<Listing> {
+export async function listFiles(folder: string, signal?: AbortSignal): Promise<Listing> {
 	const files: FoundFile[] = [];
 	const skipped: SkippedEntry[] = [];
 	const queue: { dir: string; prefix: string; level: number }[] = [
@@ -113,20 +118,22 @@ export async function listFiles(folder: string, depth = LIMITS.depth): Promise<L
 	];
 	for (let next = queue.shift(); next; next = queue.shift()) {
 		const { dir, prefix, level } = next;
+		const candidates: { name: string; full: string }[] = [];
 		for (const entry of await readFolder(dir, prefix, skipped)) {
 			if (entry.name.startsWith('.')) continue;
 			const name = prefix ? `${prefix}/${entry.name}` : entry.name;
 			const full = path.join(dir, entry.name);
 			if (entry.isDirectory()) {
-				if (level + 1 > depth) skipped.push({ name, reason: 'too deep' });
+				if (level + 1 > LIMITS.depth) skipped.push({ name, reason: 'too deep' });
 				else queue.push({ dir: full, prefix: name, level: level + 1 });
 				continue;
 			}
 			const kind = kindOf(entry);
-			if (kind) {
-				skipped.push({ name, reason: kind });
-				continue;
-			}
+			if (kind) skipped.push({ name, reason: kind });
+			else candidates.push({ name, full });
+		}
+		await mapLimit(candidates, LSTAT_CONCURRENCY, async ({ name, full }) => {
+			signal?.throwIfAborted();
 			try {
 				// lstat: a file swapped for a link since readdir is not followed.
 				const stat = await fs.lstat(full);
@@ -140,7 +147,7 @@ export async function listFiles(folder: string, depth = LIMITS.depth): Promise<L
 					skipped.push({ name, reason: 'unreadable', detail: (error as Error).message });
 				}
 			}
-		}
+		});
 	}
 	files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	return { files, skipped };
@@ -228,6 +235,8 @@ function formatBytes(bytes: number): string {
 		: `${Math.ceil(bytes / 1024)} KB`;
 }
 
+const COPY_CHUNK_BYTES = 1024 * 1024;
+
 /** A file that changed while it was copied: the copy is not the file as it is. */
 export class FileChangedError extends Error {
 	override name = 'FileChangedError';
@@ -250,8 +259,10 @@ export async function copyRegularFile(
 	try {
 		const output = await fs.open(to, 'wx');
 		try {
-			const buffer = Buffer.allocUnsafe(1024 * 1024);
-			for (;;) {
+			// Sized to the file: a megabyte per small file would keep the garbage collector busy.
+			const buffer = Buffer.allocUnsafe(Math.min(COPY_CHUNK_BYTES, stat.size));
+			// Up to the size it had when opened: a file that grew is refused below anyway.
+			while (size < stat.size) {
 				options.signal?.throwIfAborted();
 				const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
 				if (bytesRead === 0) break;

@@ -45,7 +45,8 @@ export function parseDatasetInfo(text: string): DatasetInfo {
 				`${INFO_FILE} is not valid YAML${where}: ${error.message.split('\n')[0]!.replace(/:\s*$/, '')}`
 			);
 		}
-		throw error;
+		// Such as too many aliases: the message says what, not which file.
+		throw new Error(`${INFO_FILE} is refused: ${(error as Error).message}`, { cause: error });
 	}
 	if (typeof raw !== 'object' || Array.isArray(raw)) {
 		throw new Error(`${INFO_FILE} must be a mapping of keys to values`);

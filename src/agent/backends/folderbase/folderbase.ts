@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import {
+	kindOf,
 	LIMITS,
 	listFiles,
 	readFolder,
@@ -8,7 +9,8 @@ import {
 	type SkippedEntry
 } from '../../files/safe-files';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
-import { fingerprintOf, mapLimit } from '../files';
+import { mapLimit } from '../../files/map-limit';
+import { fingerprintOf } from '../files';
 import { INFO_FILE, MANIFEST_FILE, parseDatasetInfo } from './dataset-info';
 
 function rootOf(config: ConfigData): string {
@@ -30,11 +32,17 @@ export const folderbase: BackendImplementation = {
 			signal.throwIfAborted();
 			const { relative, level } = next;
 			const entries = await readFolder(path.join(root, relative), relative, skipped);
-			// A FIFO or a link by the info file's name does not make a dataset.
-			if (relative && entries.some((e) => e.isFile() && e.name === INFO_FILE)) {
+			const info = relative ? entries.find((e) => e.name === INFO_FILE) : undefined;
+			if (info?.isFile()) {
 				datasetDirs.push(relative);
 				continue;
 			}
+			// A FIFO or a link by the info file's name does not make a dataset: it is named instead.
+			if (info)
+				skipped.push({
+					name: `${relative}/${INFO_FILE}`,
+					reason: kindOf(info) ?? 'unknown file type'
+				});
 			for (const entry of entries) {
 				if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
 				const child = relative ? `${relative}/${entry.name}` : entry.name;
@@ -44,7 +52,7 @@ export const folderbase: BackendImplementation = {
 		}
 		const datasets = await mapLimit(datasetDirs, 16, async (dataIdentifier) => {
 			signal.throwIfAborted();
-			const { files } = await listFiles(path.join(root, dataIdentifier));
+			const { files } = await listFiles(path.join(root, dataIdentifier), signal);
 			return {
 				dataIdentifier,
 				scopeIdentifier: dataIdentifier.split('/')[0]!,

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
 import { copyRegularFile, listFiles, readFolder, type SkippedEntry } from '../../files/safe-files';
-import { fingerprintOf, mapLimit } from '../files';
+import { mapLimit } from '../../files/map-limit';
+import { fingerprintOf } from '../files';
 import { readQuantifyDataset, type QuantifyDatasetInfo } from './read-dataset';
 
 const DAY = /^\d{8}$/;
@@ -72,7 +73,7 @@ export const quantify: BackendImplementation = {
 		const newest = identifiers.at(-1);
 		const datasets = await mapLimit(identifiers, 16, async (dataIdentifier) => {
 			signal.throwIfAborted();
-			const { files } = await listFiles(path.join(root, dataIdentifier));
+			const { files } = await listFiles(path.join(root, dataIdentifier), signal);
 			let live = false;
 			const data = files.find((file) => file.name === DATA_FILE);
 			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < LIVE_WINDOW_MS) {
