@@ -387,7 +387,7 @@ describe('a dataset no longer found', () => {
 		}
 		// The scan did skip the folder, and looked everywhere else.
 		expect((await client.listSourceErrors({ id })).items).toMatchObject([
-			{ exception: 'SkippedFolder', severity: 'warning' }
+			{ exception: 'SkippedEntry', severity: 'warning' }
 		]);
 		expect((await itemsOf(agent, id, { is_missing: true })).map((i) => i.data_identifier)).toEqual([
 			'Open/c'
