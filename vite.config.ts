@@ -7,8 +7,9 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',
-		// Integration tests spawn real agent processes; two cores, so keep parallelism modest.
-		maxWorkers: 2,
+		// Integration tests spend much of their time waiting on the agent processes they spawn:
+		// three at once keep two cores busy.
+		maxWorkers: 3,
 		testTimeout: 20_000,
 		hookTimeout: 20_000
 	}

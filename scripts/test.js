@@ -1,12 +1,13 @@
 /**
  * `npm test`: every check, stage by stage, stopping at the first stage that fails. The steps
- * of a stage run side by side: type checks and lint use one core each, and this machine has
- * two. At the end a table says where the time went.
+ * of a stage run side by side: type checks and lint use one core each while Chromium is
+ * installed (if missing) and the builds the tests run are made (if stale), so the test stages
+ * only test. At the end a table says where the time went.
  */
 import { spawn } from 'node:child_process';
 
 /** Each stage's steps are `npm run` scripts of package.json. */
-const stages = [['check', 'lint'], ['test:unit'], ['test:e2e']];
+const stages = [['check', 'lint', 'test:prepare'], ['test:unit'], ['test:e2e']];
 
 /**
  * Runs one script; alone it prints as it goes, beside others it prints when it ends.
@@ -42,8 +43,8 @@ const total = (performance.now() - started) / 1000;
 console.log('\nnpm test, seconds per step (steps of one stage ran side by side):');
 for (const { script, ok, seconds } of results)
 	console.log(
-		`  ${script.padEnd(10)} ${seconds.toFixed(1).padStart(6)}  ${ok ? 'passed' : 'FAILED'}`
+		`  ${script.padEnd(12)} ${seconds.toFixed(1).padStart(6)}  ${ok ? 'passed' : 'FAILED'}`
 	);
-console.log(`  ${'total'.padEnd(10)} ${total.toFixed(1).padStart(6)}`);
+console.log(`  ${'total'.padEnd(12)} ${total.toFixed(1).padStart(6)}`);
 const passed = results.length === stages.flat().length && results.every((result) => result.ok);
 process.exit(passed ? 0 : 1);

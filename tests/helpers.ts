@@ -17,14 +17,24 @@ export function tempDir(prefix: string, onFinished?: (cleanup: () => void) => vo
 	return dir;
 }
 
-/** A port nothing listens on now, on 127.0.0.1. */
+/**
+ * A port nothing listens on now, on 127.0.0.1, for a process about to listen on it. Picked
+ * below Linux's ephemeral range (32768–60999): a port the system handed out would be free to
+ * become the local end of some outgoing connection before the process binds it (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
-	const server = net.createServer().listen(0, '127.0.0.1');
-	await once(server, 'listening');
-	const { port } = server.address() as net.AddressInfo;
-	server.close();
-	await once(server, 'close');
-	return port;
+	for (;;) {
+		const port = 20_000 + Math.floor(Math.random() * 12_000);
+		const server = net.createServer().listen(port, '127.0.0.1');
+		const bound = await Promise.race([
+			once(server, 'listening').then(() => true),
+			once(server, 'error').then(() => false)
+		]);
+		if (!bound) continue;
+		server.close();
+		await once(server, 'close');
+		return port;
+	}
 }
 
 /**
