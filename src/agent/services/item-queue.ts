@@ -84,9 +84,9 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			}).changes;
 		}
 		const found = new Set(scan.datasets.map((dataset) => dataset.dataIdentifier));
+		const skipped = new Set(scan.skipped.map(({ name }) => name));
 		const unseen = (identifier: string) =>
-			!found.has(identifier) &&
-			!scan.skipped.some(({ name }) => identifier === name || identifier.startsWith(`${name}/`));
+			!found.has(identifier) && !isAtOrUnder(identifier, skipped);
 		let missing = markOtherRootsMissing(db, scan.sourceId, scan.root);
 		for (const item of present.all(scan.sourceId, scan.root) as {
 			id: number;
@@ -96,6 +96,14 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 		}
 		return { changed, missing };
 	});
+}
+
+/** Whether `identifier` is one of `folders` or lies under one: one lookup per path level. */
+function isAtOrUnder(identifier: string, folders: Set<string>): boolean {
+	for (let end = identifier.length; end > 0; end = identifier.lastIndexOf('/', end - 1)) {
+		if (folders.has(identifier.slice(0, end))) return true;
+	}
+	return false;
 }
 
 /**
