@@ -1,4 +1,5 @@
 import type { SyncFile } from '../../lib/contract';
+import { folderOf } from '../backends/catalog';
 import { mapLimit } from '../files/map-limit';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import { now } from '../db/database';
@@ -61,7 +62,7 @@ export async function syncItem(
 		const manifest = await store.readManifest(scope, item.dataset_uuid);
 		const previous = new Map(manifest?.files.map((file) => [file.name, file]));
 		// Every file must be inside the source's folder when it is opened, whatever it is then.
-		const root = backend.folderField ? String(config[backend.folderField]) : undefined;
+		const root = folderOf(backend, config) ?? undefined;
 		const copies = await mapLimit(content.files, COPY_CONCURRENCY, async (file) => {
 			signal.throwIfAborted();
 			try {
