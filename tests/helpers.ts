@@ -17,14 +17,21 @@ export function tempDir(prefix: string, onFinished?: (cleanup: () => void) => vo
 	return dir;
 }
 
+/** Ports each test worker takes its own from; below Linux's ephemeral range (32768–60999). */
+const PORTS = { first: 20_000, perWorker: 500, workers: 25 };
+let portsTaken = 0;
+
 /**
- * A port nothing listens on now, on 127.0.0.1, for a process about to listen on it. Picked
- * below Linux's ephemeral range (32768–60999): a port the system handed out would be free to
- * become the local end of some outgoing connection before the process binds it (EADDRINUSE).
+ * A port nothing listens on now, on 127.0.0.1, for a process about to listen on it. Between
+ * this check and that listen the port is free for anyone to take, so each test worker (both
+ * runners number theirs) takes ports from a block of its own, in turn; and the block lies
+ * below the ephemeral range, where no outgoing connection gets its local port.
  */
 export async function freePort(): Promise<number> {
-	for (;;) {
-		const port = 20_000 + Math.floor(Math.random() * 12_000);
+	const worker = Number(process.env.TEST_PARALLEL_INDEX ?? process.env.VITEST_POOL_ID ?? 0);
+	const block = PORTS.first + (worker % PORTS.workers) * PORTS.perWorker;
+	for (let tried = 0; tried < PORTS.perWorker; tried++) {
+		const port = block + (portsTaken++ % PORTS.perWorker);
 		const server = net.createServer().listen(port, '127.0.0.1');
 		const bound = await Promise.race([
 			once(server, 'listening').then(() => true),
@@ -35,6 +42,7 @@ export async function freePort(): Promise<number> {
 		await once(server, 'close');
 		return port;
 	}
+	throw new Error(`No free port among ${block}–${block + PORTS.perWorker - 1}`);
 }
 
 /**
