@@ -131,11 +131,12 @@ export async function syncItem(
 			const why = context.signal.aborted
 				? 'the agent is stopping'
 				: 'its source was stopped or deleted';
-			log.info('Abandoned "%s": %s', item.data_identifier, why);
 			if (item.scope_uuid && !findSourceRow(db, source.id)) {
 				// Deleted: what was stored of a dataset never completed belongs to nobody now.
 				await store.removeUnfinished(item.scope_uuid, item.dataset_uuid);
 			}
+			// Once it is all undone: the line says the upload left nothing behind.
+			log.info('Abandoned "%s": %s', item.data_identifier, why);
 			return;
 		}
 		const { message } = describeError(error);
