@@ -95,15 +95,18 @@ export interface LaunchOptions {
 	permissionsApply?: boolean;
 }
 
+/** The command that runs `node <args>` as `options` say: what to give `spawn`. */
+export function nodeCommand(args: string[], options: LaunchOptions = {}): [string, string[]] {
+	return options.permissionsApply && process.getuid?.() === 0
+		? [
+				'setpriv',
+				['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args]
+			]
+		: [process.execPath, args];
+}
+
 function launch(args: string[], env: NodeJS.ProcessEnv, options: LaunchOptions) {
-	const [command, commandArgs] =
-		options.permissionsApply && process.getuid?.() === 0
-			? [
-					'setpriv',
-					['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args]
-				]
-			: [process.execPath, args];
-	const child = spawn(command, commandArgs, {
+	const child = spawn(...nodeCommand(args, options), {
 		cwd: root,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -12,19 +12,14 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { folderbase } from '../../src/agent/backends/folderbase/folderbase';
 import { migrations } from '../../src/agent/db/migrations';
 import { md5, tempDir, writeDataset } from './datasets';
-import { startAgent } from './harness';
+import { nodeCommand } from '../helpers';
+import { agentWithScope, startAgent } from './harness';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const SLOW = { timeout: 15_000, interval: 100 };
 const repository = path.resolve(import.meta.dirname, '../..');
 
 type Agent = Awaited<ReturnType<typeof startAgent>>;
-
-async function agentWithScope(env: Record<string, string> = {}) {
-	const agent = await startAgent(env);
-	const scope = (await agent.client.listScopes())[0]!.uuid;
-	return { ...agent, scope };
-}
 
 function createSource({ client }: Agent, scope: string, root: string, name = 'fb') {
 	return client.createSource({
@@ -71,15 +66,8 @@ async function cyclesPass({ client }: Agent, id: number, cycles: number) {
  * to: root keeps them from itself by dropping the capabilities that read past them.
  */
 async function scanAsUser(dataDir: string, sourceId: number) {
-	const scan = [
-		process.execPath,
-		...['--import', 'tsx', 'tests/integration/scan-loop.ts', dataDir, String(sourceId)]
-	];
-	const [command, ...args] =
-		process.getuid?.() === 0
-			? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', ...scan]
-			: scan;
-	const scanner = spawn(command!, args, {
+	const scan = ['--import', 'tsx', 'tests/integration/scan-loop.ts', dataDir, String(sourceId)];
+	const scanner = spawn(...nodeCommand(scan, { permissionsApply: true }), {
 		cwd: repository,
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
