@@ -55,10 +55,10 @@ module.exports = {
 			to: { path: '^src/agent/api/|^src/agent/(runtime|serve|supervisor)\\.ts$' }
 		},
 		{
-			name: 'agent-backends-are-leaves',
-			comment: 'A backend reads data; the engine stores and records it.',
+			name: 'agent-backends-and-converters-are-leaves',
+			comment: 'A backend reads data and a converter makes a file; the engine stores and records.',
 			severity: 'error',
-			from: { path: '^src/agent/backends/' },
+			from: { path: '^src/agent/(backends|converters)/' },
 			to: { path: '^src/agent/(api|engine|services|db)/' }
 		}
 	],

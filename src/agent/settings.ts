@@ -16,6 +16,11 @@ const Env = z.object({
 	/** Seconds the agent sleeps between sync cycles. */
 	QH_CYCLE_SECONDS: z.coerce.number().positive().max(3600).default(5),
 	QH_SCOPES: z.string().optional(),
+	/** Whether a synced folder-base dataset gets a `.QH_manifest.yaml` (its folder is written). */
+	QH_WRITE_MANIFESTS: z
+		.enum(['0', '1', 'false', 'true', 'no', 'yes', ''], { error: 'expected 1 or 0' })
+		.default('0')
+		.transform((value) => ['1', 'true', 'yes'].includes(value)),
 	/** Comma-separated host names answered besides loopback ones and the bind address. */
 	SYNC_API_ALLOWED_HOSTS: z.string().default(''),
 	/** Comma-separated browser origins (`http://host:port`) allowed to call; none by default. */
@@ -37,6 +42,8 @@ export interface AgentSettings {
 	cycleSeconds: number;
 	/** JSON list of `{uuid, name}` to seed the scope registry with, if given. */
 	scopesJson: string | undefined;
+	/** Off by default: the user's data folders stay as they are. */
+	writeManifests: boolean;
 	/** Host names the sync API answers besides loopback ones (see api/gate.ts). */
 	allowedHosts: string[];
 	allowedOrigins: string[];
@@ -64,6 +71,7 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		user: values.QH_USER ?? os.userInfo().username,
 		cycleSeconds: values.QH_CYCLE_SECONDS,
 		scopesJson: values.QH_SCOPES,
+		writeManifests: values.QH_WRITE_MANIFESTS,
 		// A bind to a LAN address answers to that address; 0.0.0.0 and :: name no host.
 		allowedHosts: [
 			...(['0.0.0.0', '::'].includes(values.SYNC_API_HOST) ? [] : [values.SYNC_API_HOST]),

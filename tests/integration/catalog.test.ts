@@ -194,18 +194,34 @@ describe('backends', () => {
 });
 
 describe('converters', () => {
-	it('lists the converters and gets one by name', async () => {
+	it('lists the converters, the text-table ones built in, and gets one by name', async () => {
 		const { client } = await startAgent();
 		const converters = await client.listConverters();
-		expect(converters.length).toBeGreaterThan(0);
+		expect(converters.map((c) => [c.name, c.installed])).toEqual([
+			['txt_to_hdf5', true],
+			['csv_to_hdf5', true],
+			['zarr_to_netcdf4', false],
+			['zarr_to_zip', false]
+		]);
 		for (const converter of converters) {
 			expect(await client.getConverter({ name: converter.name })).toEqual(converter);
-			expect(converter.installed).toBe(false);
-			expect(converter.version).toBeNull();
-			expect(converter.input_extensions.length).toBeGreaterThan(0);
-			expect(converter.output_extension).toMatch(/^\./);
-			expect(converter.example).toContain(converter.name);
+			expect(converter.version === null).toBe(!converter.installed);
+			const [input, output] = converter.name.split('_to_');
+			expect(converter.input_extensions).toEqual([`.${input}`]);
+			expect(converter.output_extension).toBe(`.${output}`);
+			// The writer's shape, which the folder-base backend reads.
+			expect(converter.example).toMatch(
+				new RegExp(
+					`^converters:\\n  ${converter.name}_converter:\\n    module: \\S+\\n    class: \\S+$`
+				)
+			);
 		}
+		expect(await client.getConverterUsage({ name: 'csv_to_hdf5' })).toEqual({
+			name: 'csv_to_hdf5',
+			files: 0,
+			failed: 0,
+			sources: []
+		});
 		expect(await rejection(client.getConverter({ name: 'no_such_converter' }))).toMatchObject({
 			status: 404,
 			code: 'NotFound'

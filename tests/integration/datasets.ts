@@ -43,7 +43,7 @@ export interface Manifest {
 	alt_uid: string | null;
 	collected: string;
 	tags: string[];
-	attributes: Record<string, string>;
+	attributes: Record<string, string | number | boolean>;
 	scope: string;
 	data_identifier: string;
 	files: { name: string; size: number; md5: string; version: number }[];

@@ -72,8 +72,14 @@ describe("an item's files", () => {
 			const files: Record<string, string> = {};
 			for (let i = 0; i < 2000; i++) files[`raw/${pad(i)}.raw`] = '';
 			for (let i = 0; i < 450; i++) files[`txt/${pad(i)}.txt`] = `file ${i}\n`;
-			// Raw files need a converter this agent does not have: each fails at once.
-			const dir = writeDataset(root, 'P/many', files, 'converters:\n  "**/*.raw": not_installed\n');
+			// Raw files ask for a converter this agent does not have: each is uploaded as it is,
+			// and its conversion fails.
+			const dir = writeDataset(
+				root,
+				'P/many',
+				files,
+				'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n'
+			);
 			const links = Array.from({ length: 50 }, (_, i) => `link_${pad(i)}`);
 			for (const link of links)
 				fs.symlinkSync(path.join(dir, 'txt/0000.txt'), path.join(dir, link));
@@ -100,17 +106,21 @@ describe("an item's files", () => {
 				.filter(([name]) => name.endsWith('.txt'))
 				.reduce((sum, [, content]) => sum + Buffer.byteLength(content), 0);
 			expect(detail.sync_record.file_summary).toEqual({
-				counts: { OK: 450, ERROR: 2000, SKIPPED: 50 },
+				counts: { OK: 2450, ERROR: 2000, SKIPPED: 50 },
 				size: txtBytes
 			});
 
-			// The skipped links first (as the sync met them), then the files by name.
+			// The skipped links first (as the sync met them), then the files by name, then the
+			// conversions.
 			const all = await readBothWays(100, (cursor) =>
 				agent.client.listItemFiles({ ...target, cursor, limit: 100 })
 			);
 			const names = all.map((file) => file.name);
 			expect(new Set(names.slice(0, 50))).toEqual(new Set(links));
-			expect(names.slice(50)).toEqual(Object.keys(files).sort());
+			const outputs = Object.keys(files)
+				.filter((name) => name.endsWith('.raw'))
+				.map((name) => name.replace(/\.raw$/, '.hdf5'));
+			expect(names.slice(50)).toEqual([...Object.keys(files).sort(), ...outputs]);
 			expect(all.find((file) => file.name === 'txt/0007.txt')).toMatchObject({
 				status: 'OK',
 				size: Buffer.byteLength('file 7\n'),
@@ -118,9 +128,14 @@ describe("an item's files", () => {
 				error: null
 			});
 			expect(all.find((file) => file.name === 'raw/0007.raw')).toMatchObject({
+				status: 'OK',
+				converter: null
+			});
+			expect(all.find((file) => file.name === 'raw/0007.hdf5')).toMatchObject({
 				status: 'ERROR',
-				converter: 'not_installed',
-				error: 'Converter "not_installed" is not installed in this sync agent'
+				converter: 'raw_to_hdf5',
+				error:
+					'Converter raw_to_hdf5 is not installed in this sync agent: raw/0007.raw was uploaded unconverted'
 			});
 			const other = await readBothWays(333, (cursor) =>
 				agent.client.listItemFiles({ ...target, cursor, limit: 333 })
@@ -137,10 +152,12 @@ describe("an item's files", () => {
 			// The record keeps 50 entries under a task and counts the rest in one.
 			const logs = detail.sync_record.logs;
 			const upload = logs.find((entry) => entry.message.startsWith('Upload to scope'))!;
-			const underUpload = logs.filter((entry) => entry.parent_id === upload.id);
-			expect(underUpload).toHaveLength(51);
-			expect(underUpload.filter((entry) => entry.kind === 'error')).toHaveLength(50);
-			expect(underUpload.at(-1)!.message).toBe(
+			const convert = logs.find((entry) => entry.message === 'Convert 2000 files')!;
+			expect(convert.parent_id).toBe(upload.id);
+			const underConvert = logs.filter((entry) => entry.parent_id === convert.id);
+			expect(underConvert).toHaveLength(51);
+			expect(underConvert.filter((entry) => entry.kind === 'error')).toHaveLength(50);
+			expect(underConvert.at(-1)!.message).toBe(
 				'1950 more entries of this task left out: the files show what became of each'
 			);
 			expect(upload.has_errors).toBe(true);

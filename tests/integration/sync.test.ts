@@ -87,7 +87,7 @@ describe('folder-base sync', () => {
 			name: 'Cooldown 7',
 			collected: '2024-05-01T10:00:00.000Z',
 			tags: ['cooldown', 'fridge'],
-			attributes: { sample: 'S1', run: '7' },
+			attributes: { sample: 'S1', run: 7 },
 			scope
 		});
 		expect(manifest.files.map((f) => f.name)).toEqual(['data.csv', 'notes.md', 'plots/fig.txt']);
@@ -120,7 +120,7 @@ describe('folder-base sync', () => {
 			SLOW
 		);
 		const [bad] = (await client.listSourceItems({ id: source.id, is_synchronized: false })).items;
-		expect(bad?.error).toMatch(/^_QH_dataset_info\.yaml is not valid YAML at line \d+: /);
+		expect(bad?.error).toMatch(/^P\/bad\/_QH_dataset_info\.yaml is not valid YAML at line \d+: /);
 		const detail = await client.getItem({ id: source.id, item_id: bad!.id });
 		const errorEntry = detail.sync_record.logs.find((entry) => entry.kind === 'error');
 		expect(errorEntry?.stack_trace).toContain('parseDatasetInfo');

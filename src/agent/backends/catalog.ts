@@ -1,4 +1,4 @@
-import type { Backend, ConfigField, Converter } from '../../lib/contract';
+import type { Backend, ConfigField } from '../../lib/contract';
 import { folderbase } from './folderbase/folderbase';
 import { quantify } from './quantify/quantify';
 import type { BackendDefinition, ConfigData } from './types';
@@ -240,27 +240,3 @@ export function describeBackend(backend: BackendDefinition): Backend {
 		example: exampleOf(backend)
 	};
 }
-
-/** Converters known to the catalog; the embedded agent runs none of them. */
-export const converters: Converter[] = [
-	{
-		name: 'csv_to_hdf5',
-		package: 'etiket-converter-csv',
-		description: 'Converts CSV tables to HDF5 so qHarbor can plot them.',
-		installed: false,
-		version: null,
-		input_extensions: ['.csv'],
-		output_extension: '.hdf5',
-		example: 'converters:\n  "*.csv": csv_to_hdf5'
-	},
-	{
-		name: 'npz_to_hdf5',
-		package: 'etiket-converter-numpy',
-		description: 'Converts NumPy .npz archives to HDF5.',
-		installed: false,
-		version: null,
-		input_extensions: ['.npz'],
-		output_extension: '.hdf5',
-		example: 'converters:\n  "*.npz": npz_to_hdf5'
-	}
-];

@@ -20,8 +20,24 @@ export interface DatasetFile {
 	name: string;
 	/** Where it is on disk now. */
 	path: string;
-	/** Converter to run on it, by name. */
-	converter: string | null;
+}
+
+/** A file the dataset asks to have converted while it syncs. */
+export interface Conversion {
+	/** The converter wanted, by its `<input>_to_<output>` name. */
+	converter: string;
+	/** The file to convert: one of the dataset's files, by name. */
+	input: string;
+	/** The name the result is stored under: the input's, with the output's suffix. */
+	output: string;
+}
+
+/** A dataset identity recorded beside the data (a manifest an earlier sync left there). */
+export interface DatasetIdentity {
+	datasetUuid: string;
+	scopeUuid: string | null;
+	/** The dataset folder's path when it was recorded: another path means a moved or copied folder. */
+	syncPath: string | null;
 }
 
 /**
@@ -41,10 +57,16 @@ export interface DatasetContent {
 	collected: string;
 	description: string | null;
 	tags: string[];
-	attributes: Record<string, string>;
+	/** Numbers and booleans stay what they are. */
+	attributes: Record<string, string | number | boolean>;
 	files: DatasetFile[];
+	conversions: Conversion[];
 	/** Entries of the dataset left out (links, FIFOs, unreadable folders), named in its record. */
 	skipped: SkippedEntry[];
+	/** What the sync record should say about how the dataset was read. */
+	notes: string[];
+	/** The identity found beside the data, and the folder it was found in. */
+	recorded: { identity: DatasetIdentity; folder: string } | null;
 	/** Backend-specific description of the data (e.g. Quantify's variables). */
 	extra: Record<string, unknown>;
 }
@@ -57,6 +79,16 @@ export interface BackendImplementation {
 	scan(config: ConfigData, signal: AbortSignal): Promise<ScanResult>;
 	/** Reads one dataset for upload; throws with a clear message when it cannot. */
 	read(config: ConfigData, dataIdentifier: string): Promise<DatasetContent>;
+	/**
+	 * Records a completed sync beside the data (only where a setting allows writing into the
+	 * user's folders); absent for backends that keep nothing there.
+	 */
+	recordSync?(
+		config: ConfigData,
+		dataIdentifier: string,
+		identity: { datasetUuid: string; scopeUuid: string },
+		files: { name: string; md5: string; size: number; version: number }[]
+	): Promise<void>;
 }
 
 export interface BackendDefinition {

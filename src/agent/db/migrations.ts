@@ -389,5 +389,8 @@ export const migrations: string[] = [
 
 	-- The identifiers waiting for a mapping, in order, without reading the mapped items.
 	CREATE INDEX items_unmapped ON items (source_id, scope_identifier) WHERE unmapped = 1;
-	`
+	`,
+
+	// 8: a converter's page counts the files it converted without reading every file row.
+	`CREATE INDEX sync_files_by_converter ON sync_files (converter) WHERE converter IS NOT NULL;`
 ];

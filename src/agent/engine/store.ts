@@ -11,6 +11,9 @@ export interface StoredFile {
 	size: number;
 	md5: string;
 	version: number;
+	/** For a converted file: the converter, and the md5 of the file it was made from. */
+	converter?: string;
+	source_md5?: string;
 }
 
 /** `<store>/<scope>/<dataset>/dataset.json`: the dataset as uploaded. */
@@ -21,7 +24,7 @@ export interface DatasetManifest {
 	collected: string;
 	description: string | null;
 	tags: string[];
-	attributes: Record<string, string>;
+	attributes: Record<string, string | number | boolean>;
 	scope: string;
 	source: { id: number; name: string; backend: string };
 	data_identifier: string;
@@ -99,6 +102,16 @@ export class DatasetStore {
 		}
 	}
 
+	/** Where a stored file of a dataset is. */
+	filePath(scope: string, dataset: string, name: string): string {
+		return path.join(this.datasetDir(scope, dataset), 'files', ...name.split('/'));
+	}
+
+	/** A new temporary file name among the partial copies; the caller removes or places it. */
+	partialPath(): string {
+		return path.join(this.partialDir, randomUUID());
+	}
+
 	/**
 	 * Stores one file, read safely from inside `root` (see copyRegularFile). Unchanged content
 	 * (same md5 as the stored version) is left alone; a changed file gets the next version and
@@ -111,24 +124,41 @@ export class DatasetStore {
 		previous: StoredFile | undefined,
 		options: { root?: string; signal: AbortSignal }
 	): Promise<{ stored: StoredFile; mtimeMs: number }> {
-		const target = path.join(this.datasetDir(scope, dataset), 'files', ...file.name.split('/'));
-		await fsp.mkdir(path.dirname(target), { recursive: true });
-		const partial = path.join(this.partialDir, randomUUID());
+		const partial = this.partialPath();
 		try {
 			const { md5, size, mtimeMs } = await copyRegularFile(file.path, partial, options);
-			const previousThere = previous && fs.existsSync(target);
-			if (previousThere && previous.md5 === md5) {
-				await fsp.rm(partial);
-				return { stored: previous, mtimeMs };
-			}
-			if (previousThere) await fsp.rename(target, `${target}.v${previous.version}`);
-			await fsp.rename(partial, target);
-			const version = (previous?.version ?? 0) + 1;
-			return { stored: { name: file.name, size, md5, version }, mtimeMs };
-		} catch (error) {
+			const stored = await this.place(
+				scope,
+				dataset,
+				partial,
+				{ name: file.name, md5, size },
+				previous
+			);
+			return { stored, mtimeMs };
+		} finally {
 			await fsp.rm(partial, { force: true });
-			throw error;
 		}
+	}
+
+	/**
+	 * Moves a complete file (a partial copy, a converter's output) into the dataset under `file`'s
+	 * name, versioned as putFile does; unchanged content keeps the stored version.
+	 */
+	async place(
+		scope: string,
+		dataset: string,
+		partial: string,
+		file: Omit<StoredFile, 'version'>,
+		previous: StoredFile | undefined
+	): Promise<StoredFile> {
+		const target = this.filePath(scope, dataset, file.name);
+		await fsp.mkdir(path.dirname(target), { recursive: true });
+		const previousThere = previous && fs.existsSync(target);
+		if (previousThere && previous.md5 === file.md5)
+			return { ...previous, ...file, version: previous.version };
+		if (previousThere) await fsp.rename(target, `${target}.v${previous.version}`);
+		await fsp.rename(partial, target);
+		return { ...file, version: (previous?.version ?? 0) + 1 };
 	}
 
 	async writeManifest(manifest: DatasetManifest): Promise<void> {

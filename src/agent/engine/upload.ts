@@ -8,6 +8,10 @@ import { findSourceRow, isSourceRunning, type SourceRow } from '../services/sour
 import type { AgentContext } from './context';
 import type { DatasetStore, StoredFile } from './store';
 import { SyncRecordBuilder, describeError } from './sync-record';
+import { runConversions, type CopiedFile } from './convert';
+import { adoptDatasetUuid } from '../services/item-queue';
+import type { DatasetContent } from '../backends/types';
+import path from 'node:path';
 
 /** How often an upload checks that its source still runs (stop and delete abort it). */
 const SOURCE_CHECK_MS = 250;
@@ -38,6 +42,7 @@ export async function syncItem(
 	const record = new SyncRecordBuilder();
 	const top = record.task(`Sync ${item.data_identifier}`);
 	const files: SyncFile[] = [];
+	let dataset = item.dataset_uuid;
 	try {
 		const scope = item.scope_uuid;
 		if (!scope) throw new Error(`No scope for "${item.scope_identifier}": map it first`);
@@ -53,63 +58,83 @@ export async function syncItem(
 			readTask,
 			`"${content.name}": ${content.files.length} files, collected ${content.collected}`
 		);
+		for (const note of content.notes) record.log(readTask, note);
 		for (const { name, reason, detail } of content.skipped) {
 			record.log(readTask, `Skipped ${name}: ${reason}${detail ? ` (${detail})` : ''}`);
 			files.push({ ...NOTHING_STORED, name, status: 'SKIPPED', error: reason });
 		}
 
 		const uploadTask = record.task(`Upload to scope ${scope}`, top);
-		const manifest = await store.readManifest(scope, item.dataset_uuid);
+		dataset = adoptRecordedDataset(context, item, content, record, readTask);
+		const manifest = await store.readManifest(scope, dataset);
 		const previous = new Map(manifest?.files.map((file) => [file.name, file]));
 		// Every file must be inside the source's folder when it is opened, whatever it is then.
 		const root = folderOf(backend, config) ?? undefined;
 		const copies = await mapLimit(content.files, COPY_CONCURRENCY, async (file) => {
 			signal.throwIfAborted();
 			try {
-				if (file.converter) {
-					throw new Error(`Converter "${file.converter}" is not installed in this sync agent`);
-				}
-				const { stored, mtimeMs } = await store.putFile(
-					scope,
-					item.dataset_uuid,
-					file,
-					previous.get(file.name),
-					{ root, signal }
-				);
+				const copy = await store.putFile(scope, dataset, file, previous.get(file.name), {
+					root,
+					signal
+				});
 				const row: SyncFile = {
 					name: file.name,
 					status: 'OK',
-					size: stored.size,
-					md5: stored.md5,
-					m_time: new Date(mtimeMs).toISOString(),
+					size: copy.stored.size,
+					md5: copy.stored.md5,
+					m_time: new Date(copy.mtimeMs).toISOString(),
 					converter: null,
 					error: null
 				};
-				return { stored, row };
+				return { copy, row };
 			} catch (error) {
 				if (signal.aborted) throw error;
 				record.error(uploadTask, error);
 				const { message } = describeError(error);
-				const row: SyncFile = {
-					...NOTHING_STORED,
-					name: file.name,
-					status: 'ERROR',
-					converter: file.converter,
-					error: message
+				return {
+					copy: null,
+					row: {
+						...NOTHING_STORED,
+						name: file.name,
+						status: 'ERROR',
+						error: message
+					} satisfies SyncFile
 				};
-				return { stored: null, row };
 			}
 		});
 		const stored: StoredFile[] = [];
-		for (const copy of copies) {
-			if (copy.stored) stored.push(copy.stored);
-			files.push(copy.row);
+		const copied = new Map<string, CopiedFile>();
+		for (const { copy, row } of copies) {
+			if (copy) {
+				stored.push(copy.stored);
+				copied.set(copy.stored.name, copy);
+			}
+			files.push(row);
 		}
 		const failed = files.filter((file) => file.status === 'ERROR');
 		if (failed.length)
 			throw new Error(`${failed.length} of ${content.files.length} files could not be uploaded`);
+		let unconverted = 0;
+		if (content.conversions.length) {
+			const convertTask = record.task(`Convert ${content.conversions.length} files`, uploadTask);
+			const outcomes = await runConversions(
+				store,
+				{ scope, dataset },
+				content.conversions,
+				content.files.map((file) => file.name),
+				copied,
+				previous,
+				signal
+			);
+			for (const { stored: result, row } of outcomes) {
+				if (result) stored.push(result);
+				else record.error(convertTask, new Error(row.error!));
+				files.push(row);
+				if (row.status === 'ERROR') unconverted += 1;
+			}
+		}
 		await store.writeManifest({
-			uuid: item.dataset_uuid,
+			uuid: dataset,
 			name: content.name,
 			alt_uid: content.altUid,
 			collected: content.collected,
@@ -123,6 +148,26 @@ export async function syncItem(
 			synced_at: now(),
 			...content.extra
 		});
+		// Uploaded as it is; the item fails so that a reset converts it once it can.
+		if (unconverted)
+			throw new Error(
+				`${unconverted} of ${content.conversions.length} files could not be converted`
+			);
+		if (context.settings.writeManifests && backend.implementation!.recordSync) {
+			await backend
+				.implementation!.recordSync(
+					config,
+					item.data_identifier,
+					{ datasetUuid: dataset, scopeUuid: scope },
+					stored
+				)
+				.catch((error) =>
+					record.log(
+						uploadTask,
+						`The dataset's manifest was not written: ${describeError(error).message}`
+					)
+				);
+		}
 		record.log(uploadTask, `${stored.length} files stored`);
 		if (saveItemOutcome(context, item, { logs: record.logs, files }, null))
 			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
@@ -133,7 +178,7 @@ export async function syncItem(
 				: 'its source was stopped or deleted';
 			if (item.scope_uuid && !findSourceRow(db, source.id)) {
 				// Deleted: what was stored of a dataset never completed belongs to nobody now.
-				await store.removeUnfinished(item.scope_uuid, item.dataset_uuid);
+				await store.removeUnfinished(item.scope_uuid, dataset);
 			}
 			// Once it is all undone: the line says the upload left nothing behind.
 			log.info('Abandoned "%s": %s', item.data_identifier, why);
@@ -171,4 +216,39 @@ function saveItemOutcome(
 			item.data_identifier
 		);
 	return saved;
+}
+
+/**
+ * The dataset an item uploads to: its own, or the one a manifest beside the data names when the
+ * item was never synced, the manifest's scope is the item's and the folder was not moved or
+ * copied there (its recorded path is the folder's). The record says which and why.
+ */
+function adoptRecordedDataset(
+	context: AgentContext,
+	item: QueuedItem,
+	content: DatasetContent,
+	record: SyncRecordBuilder,
+	task: number
+): string {
+	const recorded = content.recorded;
+	if (!recorded) return item.dataset_uuid;
+	const { identity, folder } = recorded;
+	if (identity.datasetUuid === item.dataset_uuid) return item.dataset_uuid;
+	if (identity.scopeUuid !== item.scope_uuid) {
+		record.log(task, `The manifest's scope is another one: this is a new dataset`);
+	} else if (!identity.syncPath || path.resolve(identity.syncPath) !== path.resolve(folder)) {
+		record.log(
+			task,
+			`The manifest was written for ${identity.syncPath ?? 'an unknown folder'}: this folder was moved or copied, so it is a new dataset`
+		);
+	} else if (adoptDatasetUuid(context.db, item, identity.datasetUuid)) {
+		record.log(task, `Continues dataset ${identity.datasetUuid}, named by its manifest`);
+		return identity.datasetUuid;
+	} else {
+		record.log(
+			task,
+			`Dataset ${identity.datasetUuid} of the manifest is kept: this item was synced before, or another item has that dataset`
+		);
+	}
+	return item.dataset_uuid;
 }

@@ -181,3 +181,18 @@ export function saveOutcome(
 		return true;
 	});
 }
+
+/**
+ * Makes a never-synced item upload to `datasetUuid` (a dataset an earlier sync of its folder
+ * made, named by a manifest there), unless another item has that dataset. Whether it did.
+ */
+export function adoptDatasetUuid(db: Db, item: QueuedItem, datasetUuid: string): boolean {
+	return (
+		db
+			.prepare(
+				`UPDATE items SET dataset_uuid = @uuid WHERE id = @id AND synced_fingerprint IS NULL
+				AND NOT EXISTS (SELECT 1 FROM items WHERE dataset_uuid = @uuid)`
+			)
+			.run({ uuid: datasetUuid, id: item.id }).changes === 1
+	);
+}

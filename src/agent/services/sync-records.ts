@@ -1,4 +1,5 @@
 import type {
+	ConverterUsage,
 	SyncFile,
 	SyncFileStatus,
 	SyncFileSummary,
@@ -102,4 +103,22 @@ export function listSyncFiles(
 			.all(itemId, ...(query.status ? [query.status] : []), ...range.params, limit) as FileRow[];
 	});
 	return { ...page, items: page.items.map(({ position: _position, ...file }) => file) };
+}
+
+/** Per source, the files a converter produced (or failed to) at its items' last syncs. */
+export function converterUsage(db: Db, name: string): ConverterUsage {
+	const sources = db
+		.prepare(
+			`SELECT s.id, s.name, COUNT(DISTINCT f.item_id) AS items,
+				SUM(f.status = 'OK') AS files, SUM(f.status = 'ERROR') AS failed
+			FROM sync_files f JOIN items i ON i.id = f.item_id JOIN sources s ON s.id = i.source_id
+			WHERE f.converter = ? GROUP BY s.id ORDER BY s.name, s.id`
+		)
+		.all(name) as ConverterUsage['sources'];
+	return {
+		name,
+		files: sources.reduce((sum, source) => sum + source.files, 0),
+		failed: sources.reduce((sum, source) => sum + source.failed, 0),
+		sources
+	};
 }

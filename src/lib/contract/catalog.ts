@@ -77,6 +77,27 @@ export const Scope = z.object({ uuid: Uuid, name: z.string() }).meta({ id: 'Scop
 export const IdentifierParams = z.object({ identifier: z.string().min(1).max(200) });
 export const ConverterParams = z.object({ name: z.string().min(1).max(200) });
 
+const Count = z.number().int().nonnegative();
+
+/** Which sources used a converter, by the files of their items' last syncs. */
+export const ConverterUsage = z
+	.object({
+		name: z.string(),
+		/** Files it converted, and conversions that failed (not installed, not a table…). */
+		files: Count,
+		failed: Count,
+		sources: z.array(
+			z.object({
+				id: z.number().int().positive(),
+				name: z.string(),
+				items: Count,
+				files: Count,
+				failed: Count
+			})
+		)
+	})
+	.meta({ id: 'ConverterUsage' });
+
 /** The same five operations for backends and for converters. */
 function packageOperations<S extends z.ZodType, P extends z.ZodObject>(
 	kind: 'backends' | 'converters',
@@ -162,6 +183,15 @@ export const catalogOperations = {
 	installConverter: converterOps.install,
 	updateConverter: converterOps.update,
 	uninstallConverter: converterOps.uninstall,
+	getConverterUsage: {
+		operationId: 'getConverterUsage',
+		method: 'get',
+		path: '/api/v1/converters/{name}/usage',
+		summary: "Which sources' datasets a converter converted files of, at their last sync",
+		tags: ['converters'],
+		request: { params: ConverterParams },
+		responses: { 200: json(ConverterUsage, 'How it was used'), ...errors('NotFound') }
+	},
 	listScopes: {
 		operationId: 'listScopes',
 		method: 'get',
@@ -174,6 +204,7 @@ export const catalogOperations = {
 
 export type Backend = z.infer<typeof Backend>;
 export type Converter = z.infer<typeof Converter>;
+export type ConverterUsage = z.infer<typeof ConverterUsage>;
 export type ConfigField = z.infer<typeof ConfigField>;
 export type Scope = z.infer<typeof Scope>;
 export type InstallRequest = z.input<typeof InstallRequest>;

@@ -110,8 +110,11 @@ export const quantify: BackendImplementation = {
 			description: null,
 			tags,
 			attributes: { 'set-up': String(config.set_up) },
-			files: files.map((file) => ({ name: file.name, path: file.path, converter: null })),
+			files: files.map((file) => ({ name: file.name, path: file.path })),
+			conversions: [],
 			skipped,
+			notes: [],
+			recorded: null,
 			extra: { format: info.format, variables: info.variables }
 		};
 	}

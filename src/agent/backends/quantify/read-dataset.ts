@@ -9,6 +9,7 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Dataset, Group } from 'h5wasm/node';
 import { NetCDFReader } from 'netcdfjs';
+import { loadH5wasm } from '../../files/h5wasm';
 
 export interface QuantifyVariable {
 	/** HDF5/netCDF variable name, e.g. 'x0', 'y0', 'y0_u'. */
@@ -173,13 +174,6 @@ interface H5Candidate {
 	variable: QuantifyVariable;
 	isScale: boolean;
 	coordinates: string | null;
-}
-
-/** h5wasm takes a second to load (a large WebAssembly build): only when an HDF5 file is read. */
-async function loadH5wasm() {
-	const { default: h5wasm } = await import('h5wasm/node');
-	await h5wasm.ready;
-	return h5wasm;
 }
 
 async function readHdf5(file: string): Promise<QuantifyDatasetInfo> {

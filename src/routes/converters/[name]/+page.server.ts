@@ -4,8 +4,11 @@ import { packageActions } from '$lib/server/sync-api/actions/packages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
-	const converter = await syncApi.getConverter({ name: params.name }).catch(pageError);
-	return { converter };
+	const [converter, usage] = await Promise.all([
+		syncApi.getConverter({ name: params.name }),
+		syncApi.getConverterUsage({ name: params.name })
+	]).catch(pageError);
+	return { converter, usage };
 };
 
 export const actions = packageActions(

@@ -1,3 +1,4 @@
+import { plural } from '$lib/plural';
 import { redirect } from '@sveltejs/kit';
 import { reportAction } from '$lib/server/sync-api/actions/report';
 import { sourceRunActions } from '$lib/server/sync-api/actions/run';
@@ -29,8 +30,6 @@ export const load: PageServerLoad = async ({ params }) => {
 	};
 };
 
-const plural = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
-
 export const actions: Actions = {
 	...sourceRunActions,
 	takeOwnership: ({ params }) =>
@@ -51,7 +50,7 @@ export const actions: Actions = {
 	resetAll: ({ params }) =>
 		act(
 			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: true }),
-			({ count }) => `Reset ${plural(count)}: all will be synced again`
+			({ count }) => `Reset ${plural(count, 'item')}: all will be synced again`
 		),
 	report: ({ params, request }) =>
 		reportAction(request, (body) => syncApi.reportSourceError({ id: Number(params.id), ...body })),

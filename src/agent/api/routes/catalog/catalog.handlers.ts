@@ -1,4 +1,6 @@
-import { backends, converters, describeBackend, findBackend } from '../../../backends/catalog';
+import { backends, describeBackend, findBackend } from '../../../backends/catalog';
+import { converters, describeConverter, findConverter } from '../../../converters/catalog';
+import { converterUsage } from '../../../services/sync-records';
 import * as scopes from '../../../services/scopes';
 import { ContractError } from '../../../services/contract-error';
 import type { AppRouteHandler } from '../../router';
@@ -11,9 +13,9 @@ function backendOr404(identifier: string) {
 }
 
 function converterOr404(name: string) {
-	const converter = converters.find((c) => c.name === name);
+	const converter = findConverter(name);
 	if (!converter) throw new ContractError('NotFound', `No converter "${name}"`);
-	return converter;
+	return describeConverter(converter);
 }
 
 /** Package management needs pip and the Python agent's environment: refused, never faked. */
@@ -39,7 +41,7 @@ export const uninstallBackend: AppRouteHandler<typeof routes.uninstallBackend> =
 	return notSupported('Uninstalling a backend');
 };
 export const listConverters: AppRouteHandler<typeof routes.listConverters> = (c) =>
-	c.json(converters, 200);
+	c.json(converters.map(describeConverter), 200);
 export const getConverter: AppRouteHandler<typeof routes.getConverter> = (c) =>
 	c.json(converterOr404(c.req.valid('param').name), 200);
 export const installConverter: AppRouteHandler<typeof routes.installConverter> = () =>
@@ -51,6 +53,10 @@ export const updateConverter: AppRouteHandler<typeof routes.updateConverter> = (
 export const uninstallConverter: AppRouteHandler<typeof routes.uninstallConverter> = (c) => {
 	converterOr404(c.req.valid('param').name);
 	return notSupported('Uninstalling a converter');
+};
+export const getConverterUsage: AppRouteHandler<typeof routes.getConverterUsage> = (c) => {
+	const { name } = converterOr404(c.req.valid('param').name);
+	return c.json(converterUsage(c.var.deps.db, name), 200);
 };
 export const listScopes: AppRouteHandler<typeof routes.listScopes> = (c) =>
 	c.json(scopes.listScopes(c.var.deps.db), 200);

@@ -13,4 +13,5 @@ export const catalogRouter = createRouter()
 	.openapi(routes.installConverter, handlers.installConverter)
 	.openapi(routes.updateConverter, handlers.updateConverter)
 	.openapi(routes.uninstallConverter, handlers.uninstallConverter)
+	.openapi(routes.getConverterUsage, handlers.getConverterUsage)
 	.openapi(routes.listScopes, handlers.listScopes);

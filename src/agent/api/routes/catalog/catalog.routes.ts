@@ -12,5 +12,6 @@ export const routes = {
 	installConverter: createRoute(ops.installConverter),
 	updateConverter: createRoute(ops.updateConverter),
 	uninstallConverter: createRoute(ops.uninstallConverter),
+	getConverterUsage: createRoute(ops.getConverterUsage),
 	listScopes: createRoute(ops.listScopes)
 };

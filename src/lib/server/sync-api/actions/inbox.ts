@@ -1,11 +1,10 @@
+import { plural } from '$lib/plural';
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { syncApi } from '../configured';
 import { act } from '../failure-mapping';
 
 /** Whose errors "mark all viewed" covers on a page: the agent's, and those of these sources. */
 export type ErrorOwners = { agent: boolean; sources: number[] };
-
-const plural = (n: number) => `${n} ${n === 1 ? 'error' : 'errors'}`;
 
 /**
  * The error inboxes' actions. `markError` flips one error (agent or source, as its row says);
@@ -45,7 +44,7 @@ export function inboxActions(
 					]);
 					return results.reduce((sum, r) => sum + r.flipped, 0);
 				},
-				(flipped) => `Marked ${plural(flipped)} as read`
+				(flipped) => `Marked ${plural(flipped, 'error')} as read`
 			);
 		}
 	};

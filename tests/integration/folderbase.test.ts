@@ -1,0 +1,375 @@
+/**
+ * Folder-base data in the vendor's writer's exact format: the whole `_QH_dataset_info.yaml`,
+ * converters that turn text tables into HDF5, and `.QH_manifest.yaml` of both shapes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { loadH5wasm } from '../../src/agent/files/h5wasm';
+import { agentWithScope } from './harness';
+import { manifestOf, tempDir, writeDataset } from './datasets';
+
+const FOLDERBASE = 'etiket_sync_agent_folderbase';
+const SLOW = { timeout: 20_000, interval: 100 };
+
+/** `_QH_dataset_info.yaml` as the vendor's writer emits it (yaml.dump, keys in its order). */
+const T1_INFO = `version: '0.1'
+dataset_name: T1_decay_measurement
+creation: '2025-08-31T14:14:33'
+description: T1 decay measurement of qubit Q1
+attributes:
+  sample: sample_A
+  qubit_id: Q1
+  temperature_mK: 12.5
+  repetitions: 200
+  calibrated: true
+keywords:
+- T1
+- decay
+converters:
+  txt_to_hdf5_converter:
+    module: data_converter.converter_txt_to_hdf5
+    class: TxtToHdf5Converter
+skip:
+- '*.json'
+- raw_data/*
+`;
+
+const T1_TABLE = 'Time(us)\tSignal(mV)\n0.0\t1.00\n2.5\t0.61\n5.0\t0.37\n7.5\tnan\n';
+
+/** The older manifest shape, as an earlier reference agent left it in the folder. */
+const OLDER_MANIFEST = `files:
+  data.txt:
+    m_time: 1756642473.0
+    status: synced
+    txt_to_hdf5_converter:
+      m_time: 1756642473.0
+      output: data.hdf5
+      status: synced
+errors: []
+`;
+
+async function folderbaseAgent(env: Record<string, string> = {}) {
+	const agent = await agentWithScope(env);
+	const root = tempDir();
+	const start = async () => {
+		const source = await agent.client.createSource({
+			name: 'lab folder',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root },
+			default_scope: agent.scope
+		});
+		await agent.client.startAgent();
+		return source;
+	};
+	return { ...agent, root, start };
+}
+
+/** An HDF5 file's variables: values, units, and which dimension scale each uses or is. */
+async function readHdf5(file: string) {
+	const h5wasm = await loadH5wasm();
+	const h5 = new h5wasm.File(file, 'r');
+	try {
+		const variables = Object.fromEntries(
+			h5.keys().map((name) => {
+				const dataset = h5.get(name) as InstanceType<typeof h5wasm.Dataset>;
+				const scale = dataset.get_scale_name();
+				return [
+					name,
+					{
+						values: Array.from(dataset.value as Float64Array),
+						units: (dataset.attrs.units?.value as string | undefined) ?? null,
+						scale,
+						dimension: scale === null ? dataset.get_attached_scales(0) : null
+					}
+				];
+			})
+		);
+		return {
+			names: h5.keys().sort(),
+			attrs: Object.fromEntries(Object.entries(h5.attrs).map(([key, attr]) => [key, attr.value])),
+			variable: (name: string) => variables[name]!
+		};
+	} finally {
+		h5.close();
+	}
+}
+
+describe('folder-base in the writer format', () => {
+	it(
+		'syncs every dataset: metadata typed, skip globs, converted tables readable as HDF5',
+		{ timeout: 60_000 },
+		async () => {
+			const { client, scope, settings, root, start } = await folderbaseAgent();
+			const t1 = writeDataset(
+				root,
+				'sample_A/T1_decay_measurement',
+				{
+					'data.txt': T1_TABLE,
+					'settings.json': '{}',
+					'raw_data/trace_0.bin': 'raw',
+					'analysis/fit.png': 'png',
+					'.QH_manifest.yaml': OLDER_MANIFEST
+				},
+				T1_INFO
+			);
+			// NumPy's savetxt: the header behind "# ", a column without a unit, scientific notation.
+			writeDataset(
+				root,
+				'sample_A/rabi',
+				{
+					'rabi.csv':
+						'# Amplitude(V),Population\n0.000000000000000000e+00,1.0e-02\n5.0e-01,9.8e-01\n'
+				},
+				"version: '0.1'\ntags: [rabi, Q1]\nconverters:\n  csv_to_hdf5_converter:\n    module: conv\n    class: CsvToHdf5\n"
+			);
+			// Written by hand: no version, `collected` for the time, a key this agent does not know.
+			writeDataset(
+				root,
+				'sample_B/notes',
+				{ 'log.md': '# notes' },
+				'collected: 2024-01-02T03:04:05Z\noperator: Ada\n'
+			);
+			const source = await start();
+			await vi.waitFor(
+				async () =>
+					expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 3 }),
+				SLOW
+			);
+			const { items } = await client.listSourceItems({ id: source.id });
+			const byId = new Map(items.map((item) => [item.data_identifier, item]));
+
+			const t1Item = byId.get('sample_A/T1_decay_measurement')!;
+			const t1Manifest = manifestOf(settings.storeDir, scope, t1Item.dataset_uuid);
+			expect(t1Manifest).toMatchObject({
+				name: 'T1_decay_measurement',
+				collected: new Date('2025-08-31T14:14:33').toISOString(),
+				description: 'T1 decay measurement of qubit Q1',
+				tags: ['T1', 'decay'],
+				attributes: {
+					sample: 'sample_A',
+					qubit_id: 'Q1',
+					temperature_mK: 12.5,
+					repetitions: 200,
+					calibrated: true
+				},
+				version: '0.1'
+			});
+			// settings.json and raw_data/ are skipped; the hidden manifest is not a file of the data.
+			expect(t1Manifest.files.map((file) => file.name).sort()).toEqual([
+				'analysis/fit.png',
+				'data.hdf5',
+				'data.txt'
+			]);
+			const rows = (await client.listItemFiles({ id: source.id, item_id: t1Item.id })).items;
+			expect(rows.find((row) => row.name === 'data.hdf5')).toMatchObject({
+				status: 'OK',
+				converter: 'txt_to_hdf5'
+			});
+			const detail = await client.getItem({ id: source.id, item_id: t1Item.id });
+			expect(detail.sync_record.logs.map((entry) => entry.message)).toContainEqual(
+				expect.stringMatching(/QH_manifest\.yaml is of the older shape/)
+			);
+			// The user's folder is left as it was: the older manifest is not rewritten.
+			expect(fs.readFileSync(path.join(t1, '.QH_manifest.yaml'), 'utf8')).toBe(OLDER_MANIFEST);
+
+			const stored = (item: typeof t1Item, name: string) =>
+				path.join(settings.storeDir, scope, item.dataset_uuid, 'files', name);
+			const h5 = await readHdf5(stored(t1Item, 'data.hdf5'));
+			expect(h5.names).toEqual(['Signal', 'Time']);
+			expect(h5.attrs).toMatchObject({
+				source_file: 'data.txt',
+				converter: 'txt_to_hdf5',
+				columns: ['Time(us)', 'Signal(mV)']
+			});
+			expect(h5.variable('Time')).toMatchObject({
+				values: [0, 2.5, 5, 7.5],
+				units: 'us',
+				scale: 'Time'
+			});
+			const signal = h5.variable('Signal');
+			expect(signal).toMatchObject({ units: 'mV', scale: null, dimension: ['/Time'] });
+			expect(signal.values.slice(0, 3)).toEqual([1, 0.61, 0.37]);
+			expect(signal.values[3]).toBeNaN();
+
+			const rabi = byId.get('sample_A/rabi')!;
+			expect(manifestOf(settings.storeDir, scope, rabi.dataset_uuid).tags).toEqual(['rabi', 'Q1']);
+			const rabiH5 = await readHdf5(stored(rabi, 'rabi.hdf5'));
+			expect(rabiH5.variable('Amplitude')).toMatchObject({ values: [0, 0.5], units: 'V' });
+			expect(rabiH5.variable('Population')).toMatchObject({
+				values: [0.01, 0.98],
+				units: null,
+				dimension: ['/Amplitude']
+			});
+
+			const notes = byId.get('sample_B/notes')!;
+			expect(manifestOf(settings.storeDir, scope, notes.dataset_uuid).collected).toBe(
+				'2024-01-02T03:04:05.000Z'
+			);
+			const noteLines = (
+				await client.getItem({ id: source.id, item_id: notes.id })
+			).sync_record.logs.map((entry) => entry.message);
+			expect(noteLines).toContainEqual(expect.stringMatching(/has no version/));
+			expect(noteLines).toContainEqual(
+				expect.stringMatching(/unknown key "operator" kept as a note: "Ada"/)
+			);
+
+			const usage = await client.getConverterUsage({ name: 'txt_to_hdf5' });
+			expect(usage).toEqual({
+				name: 'txt_to_hdf5',
+				files: 1,
+				failed: 0,
+				sources: [{ id: source.id, name: 'lab folder', items: 1, files: 1, failed: 0 }]
+			});
+		}
+	);
+
+	it('converts a table again only when it changed: a new version of both files', async () => {
+		const { client, scope, settings, root, start } = await folderbaseAgent();
+		const dir = writeDataset(
+			root,
+			'P/run',
+			{ 'data.txt': 'x(s)\ty\n1\t2\n', 'notes.md': 'a' },
+			'converters:\n  txt_to_hdf5_converter: {module: m, class: C}\n'
+		);
+		const source = await start();
+		const synced = async () => {
+			await vi.waitFor(
+				async () =>
+					expect(await client.getSource({ id: source.id })).toMatchObject({
+						items_total: 1,
+						items_synced: 1
+					}),
+				SLOW
+			);
+			const [item] = (await client.listSourceItems({ id: source.id })).items;
+			return Object.fromEntries(
+				manifestOf(settings.storeDir, scope, item!.dataset_uuid).files.map((file) => [
+					file.name,
+					file.version
+				])
+			);
+		};
+		expect(await synced()).toEqual({ 'data.txt': 1, 'notes.md': 1, 'data.hdf5': 1 });
+		fs.writeFileSync(path.join(dir, 'notes.md'), 'changed');
+		await vi.waitFor(
+			async () => expect(await synced()).toEqual({ 'data.txt': 1, 'notes.md': 2, 'data.hdf5': 1 }),
+			SLOW
+		);
+		fs.writeFileSync(path.join(dir, 'data.txt'), 'x(s)\ty\n1\t3\n');
+		await vi.waitFor(
+			async () => expect(await synced()).toEqual({ 'data.txt': 2, 'notes.md': 2, 'data.hdf5': 2 }),
+			SLOW
+		);
+	});
+
+	it('uploads the original when its converter is not installed, and fails the item so it can be reset', async () => {
+		const { client, scope, settings, root, start } = await folderbaseAgent();
+		writeDataset(
+			root,
+			'P/zarr',
+			{ 'data.zarr/0.0': 'chunk', 'data.zarr/zarr.json': '{}', 'bad.txt': 'no table here\n1\t2\n' },
+			'converters:\n  zarr_to_netcdf4_converter: {module: m, class: C}\n  txt_to_hdf5_converter: {module: m, class: C}\n'
+		);
+		const source = await start();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_failed: 1 }),
+			SLOW
+		);
+		const [item] = (await client.listSourceItems({ id: source.id })).items;
+		expect(item!.error).toBe('2 of 2 files could not be converted');
+		const rows = (await client.listItemFiles({ id: source.id, item_id: item!.id })).items;
+		expect(rows.map((row) => [row.name, row.status, row.converter])).toEqual([
+			['bad.txt', 'OK', null],
+			['data.zarr/0.0', 'OK', null],
+			['data.zarr/zarr.json', 'OK', null],
+			['data.netcdf4', 'ERROR', 'zarr_to_netcdf4'],
+			['bad.hdf5', 'ERROR', 'txt_to_hdf5']
+		]);
+		expect(rows.find((row) => row.name === 'data.netcdf4')!.error).toMatch(
+			/^Converter zarr_to_netcdf4 is not installed in this sync agent: data\.zarr was uploaded unconverted$/
+		);
+		expect(rows.find((row) => row.name === 'bad.hdf5')!.error).toBe(
+			'bad.txt is not a table: line 2 has 2 values where the header names 3 columns'
+		);
+		// The originals are in the store, listed in dataset.json.
+		expect(
+			manifestOf(settings.storeDir, scope, item!.dataset_uuid)
+				.files.map((file) => file.name)
+				.sort()
+		).toEqual(['bad.txt', 'data.zarr/0.0', 'data.zarr/zarr.json']);
+	});
+
+	it('fails an item whose info file has a value of the wrong type: file, field and what was expected', async () => {
+		const { client, root, start } = await folderbaseAgent();
+		writeDataset(
+			root,
+			'P/typed',
+			{ 'a.txt': 'a' },
+			'attributes:\n  sample: [1, 2]\nkeywords: {a: 1}\n'
+		);
+		writeDataset(root, 'P/old-shape', { 'a.txt': 'a' }, 'converters:\n  "*.csv": csv_to_hdf5\n');
+		const source = await start();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_failed: 2 }),
+			SLOW
+		);
+		const { items } = await client.listSourceItems({ id: source.id });
+		const errorOf = (id: string) => items.find((item) => item.data_identifier === id)!.error;
+		expect(errorOf('P/typed')).toBe(
+			'P/typed/_QH_dataset_info.yaml is invalid: attributes.sample: expected text, a number or true/false; keywords: expected a list of words'
+		);
+		expect(errorOf('P/old-shape')).toBe(
+			'P/old-shape/_QH_dataset_info.yaml is invalid: converters.*.csv: expected <input>_to_<output>_converter: {module: …, class: …}'
+		);
+	});
+
+	it('continues the dataset a manifest names when scope and folder match; a copied folder is a new dataset', async () => {
+		const { client, scope, settings, root, start } = await folderbaseAgent();
+		const known = randomUUID();
+		const manifest = (folder: string) =>
+			`version: '0.1'\ndataset_uuid: ${known}\nscope_uuid: ${scope}\ndataset_sync_path: ${folder}\nsync_time: '2025-08-31T14:20:00'\nfiles:\n  a.txt:\n  - {md5: x, version: 1}\n`;
+		const original = path.join(root, 'P', 'original');
+		writeDataset(root, 'P/original', { 'a.txt': 'a', '.QH_manifest.yaml': manifest(original) });
+		// Copied from the original folder, manifest and all.
+		writeDataset(root, 'P/copy', { 'a.txt': 'a', '.QH_manifest.yaml': manifest(original) });
+		writeDataset(root, 'P/garbled', { 'a.txt': 'a', '.QH_manifest.yaml': 'files: [unclosed\n' });
+		const source = await start();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 3 }),
+			SLOW
+		);
+		const { items } = await client.listSourceItems({ id: source.id });
+		const byId = new Map(items.map((item) => [item.data_identifier, item]));
+		expect(byId.get('P/original')!.dataset_uuid).toBe(known);
+		expect(byId.get('P/copy')!.dataset_uuid).not.toBe(known);
+		expect(manifestOf(settings.storeDir, scope, known).data_identifier).toBe('P/original');
+		const copyLog = (
+			await client.getItem({ id: source.id, item_id: byId.get('P/copy')!.id })
+		).sync_record.logs.map((entry) => entry.message);
+		expect(copyLog).toContainEqual(
+			expect.stringMatching(/moved or copied, so it is a new dataset/)
+		);
+	});
+
+	it('writes a manifest into each synced dataset folder only when QH_WRITE_MANIFESTS is set', async () => {
+		const { client, scope, root, start } = await folderbaseAgent({ QH_WRITE_MANIFESTS: '1' });
+		const dir = writeDataset(root, 'P/run', { 'a.txt': 'a' });
+		const source = await start();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
+			SLOW
+		);
+		const [item] = (await client.listSourceItems({ id: source.id })).items;
+		await vi.waitFor(() => expect(fs.existsSync(path.join(dir, '.QH_manifest.yaml'))).toBe(true));
+		const text = fs.readFileSync(path.join(dir, '.QH_manifest.yaml'), 'utf8');
+		expect(text).toContain(`dataset_uuid: ${item!.dataset_uuid}`);
+		expect(text).toContain(`scope_uuid: ${scope}`);
+		expect(text).toContain(`dataset_sync_path: ${dir}`);
+	});
+});
