@@ -373,3 +373,99 @@ describe('folder-base in the writer format', () => {
 		expect(text).toContain(`dataset_sync_path: ${dir}`);
 	});
 });
+
+describe('new data', () => {
+	it('is synced within 2 s of its creation in a watched folder, without waiting for a scan', async () => {
+		// Cycles 60 s apart: only the watcher can be quick.
+		const { client, root, start } = await folderbaseAgent({ QH_CYCLE_SECONDS: '60' });
+		writeDataset(root, 'P/first', { 'a.txt': 'a' });
+		const source = await start();
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
+			SLOW
+		);
+		// Files appear one after another, as an acquisition program writes them.
+		const created = Date.now();
+		const dir = path.join(root, 'P', 'second');
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'data.txt'), 't\tv\n1\t2\n');
+		fs.writeFileSync(path.join(dir, '_QH_dataset_info.yaml'), "version: '0.1'\n");
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 2 }),
+			{ timeout: 5_000, interval: 50 }
+		);
+		expect(Date.now() - created).toBeLessThan(2_000);
+
+		// A file added to a synced dataset, and a dataset deleted, are seen the same way.
+		fs.writeFileSync(path.join(dir, 'more.txt'), 'more');
+		fs.rmSync(path.join(root, 'P', 'first'), { recursive: true });
+		await vi.waitFor(
+			async () => {
+				const { items } = await client.listSourceItems({ id: source.id });
+				const byId = new Map(items.map((item) => [item.data_identifier, item]));
+				expect(byId.get('P/first')?.missing).toBe(true);
+				const second = byId.get('P/second')!;
+				expect(second.synchronized).toBe(true);
+				const files = await client.listItemFiles({ id: source.id, item_id: second.id });
+				expect(files.items.map((file) => file.name)).toContain('more.txt');
+			},
+			{ timeout: 5_000, interval: 50 }
+		);
+	});
+
+	it('waits until a file has been left alone before uploading it', async () => {
+		const { client, root, start } = await folderbaseAgent();
+		const dir = writeDataset(root, 'P/growing', { 'data.txt': 'line 0\n' });
+		const source = await start();
+		// Appended to every 200 ms for 2 s: live all along, never a half-written version.
+		for (let line = 1; line <= 10; line++) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			fs.appendFileSync(path.join(dir, 'data.txt'), `line ${line}\n`);
+			const [item] = (await client.listSourceItems({ id: source.id })).items;
+			if (item) expect(item).toMatchObject({ live: true, synchronized: false });
+		}
+		await vi.waitFor(
+			async () =>
+				expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
+			SLOW
+		);
+		const [item] = (await client.listSourceItems({ id: source.id })).items;
+		const files = await client.listItemFiles({ id: source.id, item_id: item!.id });
+		expect(files.items.find((file) => file.name === 'data.txt')!.size).toBe(
+			fs.statSync(path.join(dir, 'data.txt')).size
+		);
+	});
+
+	it('is found in a server folder without a watcher, by the rate-limited walk', async () => {
+		const agent = await agentWithScope({ QH_CYCLE_SECONDS: '0.2' });
+		const root = tempDir();
+		writeDataset(root, 'P/first', { 'a.txt': 'a' });
+		const source = await agent.client.createSource({
+			name: 'share',
+			backend_identifier: FOLDERBASE,
+			config_data: { root_directory: root, is_server_folder: true },
+			default_scope: agent.scope
+		});
+		await agent.client.startAgent();
+		await vi.waitFor(
+			async () =>
+				expect(await agent.client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
+			SLOW
+		);
+		writeDataset(root, 'P/second', { 'b.txt': 'b' });
+		fs.writeFileSync(path.join(root, 'P', 'first', 'a.txt'), 'changed');
+		await vi.waitFor(async () => {
+			const { items } = await agent.client.listSourceItems({ id: source.id });
+			const states = items.map((item) => [item.data_identifier, item.synchronized]);
+			expect(states.sort()).toEqual([
+				['P/first', true],
+				['P/second', true]
+			]);
+			const first = items.find((item) => item.data_identifier === 'P/first')!;
+			const files = await agent.client.listItemFiles({ id: source.id, item_id: first.id });
+			expect(files.items[0]!.size).toBe('changed'.length);
+		}, SLOW);
+	});
+});

@@ -13,6 +13,8 @@ export interface ScannedDataset {
 	fingerprint: string;
 	/** Still being written by the acquisition software. */
 	live: boolean;
+	/** For a live dataset: when (ms since the epoch) it may be settled, worth a look again. */
+	settlesAt?: number;
 }
 
 export interface DatasetFile {
@@ -48,6 +50,11 @@ export interface ScanResult {
 	datasets: ScannedDataset[];
 	/** Relative to the source's folder. */
 	skipped: SkippedEntry[];
+	/**
+	 * For a scan of changes only: the folders (relative) it looked at whole; what it did not
+	 * find elsewhere is not missing. Absent: the scan looked everywhere.
+	 */
+	examined?: string[];
 }
 
 /** What gets uploaded for one dataset: `dataset.json` fields plus the files. */
@@ -77,6 +84,20 @@ export interface BackendImplementation {
 	 * one unreadable folder never hides the others.
 	 */
 	scan(config: ConfigData, signal: AbortSignal): Promise<ScanResult>;
+	/**
+	 * For backends that can follow file-system events: whether this source's folder is watched
+	 * (events are unreliable on network shares).
+	 */
+	watches?(config: ConfigData): boolean;
+	/**
+	 * Looks only where files changed (paths relative to the source's folder): the datasets they
+	 * belong to, or, for a folder that is not in one, the datasets under it.
+	 */
+	scanChanges?(
+		config: ConfigData,
+		changed: string[],
+		signal: AbortSignal
+	): Promise<ScanResult & { examined: string[] }>;
 	/** Reads one dataset for upload; throws with a clear message when it cannot. */
 	read(config: ConfigData, dataIdentifier: string): Promise<DatasetContent>;
 	/**

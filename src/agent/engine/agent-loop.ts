@@ -1,45 +1,116 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { findBackend, folderOf } from '../backends/catalog';
+import type { ConfigData } from '../backends/types';
+import { isFolder } from '../files/safe-files';
 import { countIteration, setConnection } from '../services/agent-status';
-import { recordError } from '../services/error-inbox';
-import { listRunningSources } from '../services/sources';
+import { recordError, recordWarning } from '../services/error-inbox';
+import { listRunningSources, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
 import { recheckWaitingSources, runSource } from './source-cycle';
 import { DatasetStore, StoreUnavailableError } from './store';
 import { describeError } from './sync-record';
+import { FolderWatches, type PendingChanges } from './watch';
 
-/** Runs sync cycles until the signal aborts; each completed cycle is one iteration. */
+/**
+ * Full scans of a watched source, as a safety net for events the watcher missed: every this
+ * many cycles, and at least this often.
+ */
+const SAFETY_SCAN_CYCLES = 12;
+const SAFETY_SCAN_MAX_MS = 60_000;
+
+/**
+ * Runs sync cycles until the signal aborts; each completed cycle is one iteration. Between
+ * cycles, changes in a watched folder wake the loop at once for the sources they concern.
+ */
 export async function runAgent(context: AgentContext): Promise<void> {
 	const { db, log, settings, signal } = context;
 	const store = new DatasetStore(settings.storeDir);
-	while (!signal.aborted) {
-		const started = performance.now();
-		try {
-			await runCycle(context, store);
-		} catch (error) {
-			log.error('Sync cycle failed', error);
-			const { name, message, stack } = describeError(error);
-			recordError(db, { sourceId: null, exception: name, message, traceback: stack });
+	const watches = new FolderWatches(log, (sourceId, message) => {
+		log.warning(message);
+		recordWarning(db, { sourceId, exception: 'WatchUnavailable', message });
+	});
+	const cycle = new Cycle(context, store, watches);
+	let onlyChanged = false;
+	try {
+		while (!signal.aborted) {
+			const started = performance.now();
+			try {
+				await cycle.run(onlyChanged);
+			} catch (error) {
+				log.error('Sync cycle failed', error);
+				const { name, message, stack } = describeError(error);
+				recordError(db, { sourceId: null, exception: name, message, traceback: stack });
+			}
+			if (signal.aborted) break;
+			countIteration(db);
+			log.debug('Cycle finished in %d ms', Math.round(performance.now() - started));
+			onlyChanged = await watches.wait(settings.cycleSeconds * 1000, signal);
 		}
-		if (signal.aborted) break;
-		countIteration(db);
-		log.debug('Cycle finished in %d ms', Math.round(performance.now() - started));
-		await sleep(settings.cycleSeconds * 1000, undefined, { signal }).catch(() => undefined);
+	} finally {
+		await watches.close();
 	}
 }
 
-async function runCycle(context: AgentContext, store: DatasetStore): Promise<void> {
-	const { db, log, signal } = context;
-	if (!checkConnection(context, store)) return;
-	await store.removeLeftPartials();
-	recheckWaitingSources(context);
-	for (const source of listRunningSources(db)) {
-		if (signal.aborted) return;
-		try {
-			await runSource(context, store, source);
-		} catch (error) {
-			log.error('Source "%s" failed unexpectedly', source.name, error);
+class Cycle {
+	/** When each watched source (by id and settings) was last scanned in full. */
+	readonly #fullScans = new Map<number, { config: string; at: number }>();
+
+	constructor(
+		readonly context: AgentContext,
+		readonly store: DatasetStore,
+		readonly watches: FolderWatches
+	) {}
+
+	/**
+	 * Every running source (or, woken by changes, only the sources they concern): scanned in
+	 * full, or where files changed when its folder is watched, then its due items synced.
+	 */
+	async run(onlyChanged: boolean): Promise<void> {
+		const { db, log, signal } = this.context;
+		if (!checkConnection(this.context, this.store)) return;
+		await this.store.removeLeftPartials();
+		if (!onlyChanged) recheckWaitingSources(this.context);
+		const running = listRunningSources(db);
+		await this.watches.update(running.flatMap((source) => watchedFolder(source) ?? []));
+		const changed = new Set(this.watches.changedSources);
+		for (const source of running) {
+			if (signal.aborted) return;
+			if (onlyChanged && !changed.has(source.id)) continue;
+			try {
+				await runSource(this.context, this.store, source, {
+					changes: this.#scanOf(source, onlyChanged),
+					onSettling: (identifiers, at) => this.watches.lookAgain(source.id, identifiers, at)
+				});
+			} catch (error) {
+				log.error('Source "%s" failed unexpectedly', source.name, error);
+			}
 		}
 	}
+
+	/** A watched source is scanned where files changed, and in full now and then. */
+	#scanOf(source: SourceRow, onlyChanged: boolean): PendingChanges | null {
+		const changes = this.watches.take(source.id);
+		if (!this.watches.isWatching(source.id)) return { full: true };
+		const last = this.#fullScans.get(source.id);
+		const interval = Math.min(
+			SAFETY_SCAN_MAX_MS,
+			this.context.settings.cycleSeconds * 1000 * SAFETY_SCAN_CYCLES
+		);
+		const due = !last || last.config !== source.config_data || Date.now() - last.at >= interval;
+		if (changes?.full || (due && !onlyChanged)) {
+			this.#fullScans.set(source.id, { config: source.config_data, at: Date.now() });
+			return { full: true };
+		}
+		return changes;
+	}
+}
+
+/** A source's folder, when its backend follows file-system events there. */
+function watchedFolder(source: SourceRow): { id: number; root: string } | null {
+	const backend = findBackend(source.backend_identifier);
+	const config = JSON.parse(source.config_data) as ConfigData;
+	if (!backend?.implementation?.watches?.(config)) return null;
+	const root = folderOf(backend, config);
+	return root && isFolder(root) ? { id: source.id, root } : null;
 }
 
 /**

@@ -7,29 +7,41 @@ import { autoassign } from '../services/scopes';
 import type { SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
 
+/** What a scan found, for the caller: counts, and the datasets still being written. */
+export interface ScanOutcome {
+	found: number;
+	changed: number;
+	settling: { dataIdentifier: string; settlesAt: number }[];
+}
+
 /**
- * Scans a source and saves what it found: its items of the folder scanned, the ones it no
- * longer finds missing. How many datasets were found, and were new or changed; null, with
- * nothing saved, when the source's folder vanished during the scan (what it did not find
- * then is not missing).
+ * Scans a source, or with `changedPaths` only where they changed (for backends that can), and
+ * saves what it found: its items of the folder scanned, the ones it no longer finds missing.
+ * Null, with nothing saved, when the source's folder vanished during the scan (what it did
+ * not find then is not missing).
  */
 export async function scanSource(
 	context: AgentContext,
 	source: SourceRow,
 	backend: BackendDefinition,
-	config: ConfigData = JSON.parse(source.config_data)
-): Promise<{ found: number; changed: number } | null> {
-	if (!backend.implementation) throw new Error(`The ${backend.name} backend is not installed`);
+	config: ConfigData = JSON.parse(source.config_data),
+	changedPaths: string[] | null = null
+): Promise<ScanOutcome | null> {
+	const implementation = backend.implementation;
+	if (!implementation) throw new Error(`The ${backend.name} backend is not installed`);
 	const started = performance.now();
-	const { datasets, skipped } = await backend.implementation.scan(config, context.signal);
+	const scan =
+		changedPaths && implementation.scanChanges
+			? await implementation.scanChanges(config, changedPaths, context.signal)
+			: await implementation.scan(config, context.signal);
+	const { datasets, skipped } = scan;
 	const root = folderOf(backend, config);
 	if (root && !isFolder(root)) return null;
 	const { changed, missing } = saveScan(context.db, {
+		...scan,
 		sourceId: source.id,
 		configData: source.config_data,
-		root: root ?? '',
-		datasets,
-		skipped
+		root: root ?? ''
 	});
 	for (const entry of skipped) {
 		recordWarning(context.db, {
@@ -41,12 +53,16 @@ export async function scanSource(
 	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
 	// Only scans that found something are worth a line at INFO; the rest is every cycle.
 	(changed || missing ? context.log.info : context.log.debug)(
-		'Scanned "%s": %d datasets, %d new or changed, %d no longer found, in %d ms',
+		'Scanned %s"%s": %d datasets, %d new or changed, %d no longer found, in %d ms',
+		'examined' in scan && scan.examined ? 'the changes of ' : '',
 		source.name,
 		datasets.length,
 		changed,
 		missing,
 		Math.round(performance.now() - started)
 	);
-	return { found: datasets.length, changed };
+	const settling = datasets.flatMap(({ dataIdentifier, live, settlesAt }) =>
+		live && settlesAt !== undefined ? [{ dataIdentifier, settlesAt }] : []
+	);
+	return { found: datasets.length, changed, settling };
 }

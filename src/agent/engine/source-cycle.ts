@@ -17,7 +17,15 @@ import type { AgentContext } from './context';
 import { scanSource } from './scan';
 import type { DatasetStore } from './store';
 import { describeError } from './sync-record';
+import type { PendingChanges } from './watch';
 import { syncItem } from './upload';
+
+/** How a cycle scans a source first: everywhere, where files changed, or (null) not at all. */
+export interface ScanRequest {
+	changes: PendingChanges | null;
+	/** Told which datasets are still being written, and when to look at them again. */
+	onSettling?: (dataIdentifiers: string[], at: number) => void;
+}
 
 /**
  * One cycle of one source: check its folder, scan (status `scanning`), then sync due items in
@@ -26,7 +34,8 @@ import { syncItem } from './upload';
 export async function runSource(
 	context: AgentContext,
 	store: DatasetStore,
-	source: SourceRow
+	source: SourceRow,
+	{ changes, onSettling }: ScanRequest = { changes: { full: true } }
 ): Promise<void> {
 	const { db, signal } = context;
 	const backend = findBackend(source.backend_identifier);
@@ -51,11 +60,17 @@ export async function runSource(
 			recheckTime(0)
 		);
 	if (folder && !isFolder(folder)) return folderVanished();
-	if (!setRunStatus(db, source.id, 'scanning')) return;
+	if (changes && !setRunStatus(db, source.id, 'scanning')) return;
 
 	try {
-		const scanned = await scanSource(context, source, backend, config);
-		if (!scanned) return folderVanished();
+		if (changes) {
+			const paths = changes.full ? null : changes.paths;
+			const scanned = await scanSource(context, source, backend, config, paths);
+			if (!scanned) return folderVanished();
+			for (const { dataIdentifier, settlesAt } of scanned.settling) {
+				onSettling?.([dataIdentifier], settlesAt);
+			}
+		}
 	} catch (error) {
 		if (signal.aborted) return;
 		const { name, message, stack } = describeError(error);

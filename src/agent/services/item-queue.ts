@@ -22,8 +22,9 @@ const KEEPS_ATTEMPTS = `items.fingerprint IS excluded.fingerprint
 	AND (items.synchronized OR NOT items.missing)`;
 
 /**
- * A scan that looked everywhere under the source's folder but in the folders it skipped
- * (named in `skipped`: what they hold is not missing).
+ * A scan that looked everywhere under the source's folder (or, with `examined`, everywhere in
+ * those folders) but in the folders it skipped (named in `skipped`: what they hold is not
+ * missing).
  */
 export interface CompleteScan extends ScanResult {
 	sourceId: number;
@@ -85,8 +86,12 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 		}
 		const found = new Set(scan.datasets.map((dataset) => dataset.dataIdentifier));
 		const skipped = new Set(scan.skipped.map(({ name }) => name));
+		// A scan of changes answers only for the folders it looked at.
+		const examined = scan.examined && !scan.examined.includes('') ? new Set(scan.examined) : null;
 		const unseen = (identifier: string) =>
-			!found.has(identifier) && !isAtOrUnder(identifier, skipped);
+			!found.has(identifier) &&
+			!isAtOrUnder(identifier, skipped) &&
+			(!examined || isAtOrUnder(identifier, examined));
 		let missing = markOtherRootsMissing(db, scan.sourceId, scan.root);
 		for (const item of present.all(scan.sourceId, scan.root) as {
 			id: number;

@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { lstat, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import {
@@ -27,49 +27,57 @@ function rootOf(config: ConfigData): string {
 }
 
 /**
+ * A dataset whose newest file changed this recently is still being written: it waits (it is
+ * live) until its files have been left alone this long, so a half-written file is not uploaded
+ * and a file that keeps growing is not given a new version every cycle.
+ */
+export const SETTLE_MS = 1000;
+
+/** Datasets whose files a server-folder walk lists per second (on a share each is a wait). */
+export const SERVER_FOLDER_RATE = 10;
+
+/**
  * Folder-base: any folder under the root that holds `_QH_dataset_info.yaml` is a dataset
  * (its subfolders belong to it); its scope identifier is its top-level folder under the root.
  */
 export const folderbase: BackendImplementation = {
 	async scan(config, signal) {
 		const root = rootOf(config);
-		const datasetDirs: string[] = [];
 		const skipped: SkippedEntry[] = [];
-		// Breadth first with a queue: any depth, and an unreadable folder only skips itself.
-		const queue = [{ relative: '', level: 0 }];
-		for (let next = queue.shift(); next; next = queue.shift()) {
-			signal.throwIfAborted();
-			const { relative, level } = next;
-			const entries = await readFolder(path.join(root, relative), relative, skipped);
-			const info = relative ? entries.find((e) => e.name === INFO_FILE) : undefined;
-			if (info?.isFile()) {
-				datasetDirs.push(relative);
-				continue;
-			}
-			// A FIFO or a link by the info file's name does not make a dataset: it is named instead.
-			if (info)
-				skipped.push({
-					name: `${relative}/${INFO_FILE}`,
-					reason: kindOf(info) ?? 'unknown file type'
-				});
-			for (const entry of entries) {
-				if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-				const child = relative ? `${relative}/${entry.name}` : entry.name;
-				if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
-				else queue.push({ relative: child, level: level + 1 });
-			}
+		const folders = await findDatasetFolders(root, '', skipped, signal);
+		if (config.is_server_folder === true) {
+			const datasets = await serverFolderWalk(root).describe(folders, signal);
+			return { datasets, skipped };
 		}
-		const datasets = await mapLimit(datasetDirs, 16, async (dataIdentifier) => {
-			signal.throwIfAborted();
-			const { files } = await listFiles(path.join(root, dataIdentifier), signal);
-			return {
-				dataIdentifier,
-				scopeIdentifier: dataIdentifier.split('/')[0]!,
-				fingerprint: fingerprintOf(files),
-				live: false
-			} satisfies ScannedDataset;
-		});
+		const datasets = await mapLimit(folders, 16, (folder) => describeDataset(root, folder, signal));
 		return { datasets, skipped };
+	},
+
+	watches: (config) => config.is_server_folder !== true,
+
+	async scanChanges(config, changed, signal) {
+		const root = rootOf(config);
+		const skipped: SkippedEntry[] = [];
+		const datasetFolders = new Set<string>();
+		const walked = new Set<string>();
+		for (const relative of changed) {
+			signal.throwIfAborted();
+			const dataset = await outermostDataset(root, relative);
+			if (dataset !== null) datasetFolders.add(dataset);
+			else walked.add(await nearestFolder(root, relative));
+		}
+		const examined = outermost([...datasetFolders, ...walked]);
+		const folders = new Set<string>();
+		for (const folder of examined) {
+			if (datasetFolders.has(folder)) folders.add(folder);
+			else
+				for (const found of await findDatasetFolders(root, folder, skipped, signal))
+					folders.add(found);
+		}
+		const datasets = await mapLimit([...folders], 16, (folder) =>
+			describeDataset(root, folder, signal)
+		);
+		return { datasets, skipped, examined };
 	},
 
 	async read(config, dataIdentifier): Promise<DatasetContent> {
@@ -179,4 +187,154 @@ async function readRecordedIdentity(
 	const { identity, note } = readManifest(text);
 	notes.push(note);
 	return identity;
+}
+
+/**
+ * The dataset folders at or under `start` (relative to the root, '' for the root itself),
+ * breadth first: any depth, an unreadable folder only skips itself, and the walk does not
+ * descend into a dataset (its subfolders belong to it).
+ */
+async function findDatasetFolders(
+	root: string,
+	start: string,
+	skipped: SkippedEntry[],
+	signal: AbortSignal
+): Promise<string[]> {
+	const found: string[] = [];
+	const queue = [{ relative: start, level: start ? start.split('/').length : 0 }];
+	for (let next = queue.shift(); next; next = queue.shift()) {
+		signal.throwIfAborted();
+		const { relative, level } = next;
+		const entries = await readFolder(path.join(root, relative), relative, skipped);
+		const info = relative ? entries.find((e) => e.name === INFO_FILE) : undefined;
+		if (info?.isFile()) {
+			found.push(relative);
+			continue;
+		}
+		// A FIFO or a link by the info file's name does not make a dataset: it is named instead.
+		if (info)
+			skipped.push({
+				name: `${relative}/${INFO_FILE}`,
+				reason: kindOf(info) ?? 'unknown file type'
+			});
+		for (const entry of entries) {
+			if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+			const child = relative ? `${relative}/${entry.name}` : entry.name;
+			if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
+			else queue.push({ relative: child, level: level + 1 });
+		}
+	}
+	return found;
+}
+
+/** A dataset as a scan reports it: live while its files are still being written. */
+async function describeDataset(
+	root: string,
+	dataIdentifier: string,
+	signal: AbortSignal
+): Promise<ScannedDataset> {
+	const { files } = await listFiles(path.join(root, dataIdentifier), signal);
+	let newest = 0;
+	for (const file of files) newest = Math.max(newest, file.mtimeMs);
+	const age = Date.now() - newest;
+	return {
+		dataIdentifier,
+		scopeIdentifier: dataIdentifier.split('/')[0]!,
+		fingerprint: fingerprintOf(files),
+		// A time in the future (a share's clock ahead of ours) is not taken for writing.
+		live: age >= -SETTLE_MS && age < SETTLE_MS,
+		settlesAt: newest + SETTLE_MS
+	};
+}
+
+/**
+ * The dataset a changed path belongs to, as a full scan would name it: the outermost folder
+ * above it (or it) that holds the info file as a regular file. Null when none does.
+ */
+async function outermostDataset(root: string, relative: string): Promise<string | null> {
+	const parts = relative.split('/').filter(Boolean);
+	for (let depth = 1; depth <= parts.length; depth++) {
+		if (parts[depth - 1]!.startsWith('.')) return null;
+		const folder = parts.slice(0, depth).join('/');
+		const info = await lstat(path.join(root, folder, INFO_FILE)).catch(() => null);
+		if (info?.isFile()) return folder;
+	}
+	return null;
+}
+
+/** The path itself when it is a folder that exists, else its nearest existing parent folder. */
+async function nearestFolder(root: string, relative: string): Promise<string> {
+	const parts = relative.split('/').filter(Boolean);
+	for (let depth = parts.length; depth > 0; depth--) {
+		const folder = parts.slice(0, depth).join('/');
+		const stat = await lstat(path.join(root, folder)).catch(() => null);
+		if (stat?.isDirectory()) return folder;
+	}
+	return '';
+}
+
+/** The folders not under another one of the list ('' is the root, above every other). */
+function outermost(folders: string[]): string[] {
+	const sorted = [...new Set(folders)].sort();
+	const kept: string[] = [];
+	for (const folder of sorted) {
+		const under = kept.some((top) => top === '' || folder.startsWith(`${top}/`));
+		if (!under) kept.push(folder);
+	}
+	return kept;
+}
+
+/**
+ * A server folder (a network share, where file-system events are unreliable and each file
+ * looked at is a round trip) is walked without a watcher: every scan lists the folders to find
+ * new datasets, but lists the files of known datasets at a limited rate, the neighbours of the
+ * most recently changed dataset first, then those looked at longest ago. The others keep what
+ * was seen of them last. Per root, in memory: after a restart the first scan looks at all.
+ */
+class ServerFolderWalk {
+	readonly #seen = new Map<string, { dataset: ScannedDataset; checkedAt: number }>();
+	#lastWalk = 0;
+	/** The folder holding the dataset that changed last: its other datasets go first. */
+	#hotParent: string | null = null;
+
+	constructor(readonly root: string) {}
+
+	async describe(folders: string[], signal: AbortSignal): Promise<ScannedDataset[]> {
+		const now = Date.now();
+		const elapsed = this.#lastWalk ? (now - this.#lastWalk) / 1000 : Infinity;
+		this.#lastWalk = now;
+		let budget = Math.max(1, Math.floor(elapsed * SERVER_FOLDER_RATE));
+		const present = new Set(folders);
+		for (const known of this.#seen.keys()) if (!present.has(known)) this.#seen.delete(known);
+		const parentOf = (folder: string) => folder.slice(0, Math.max(0, folder.lastIndexOf('/')));
+		const order = (folder: string) => {
+			const seen = this.#seen.get(folder);
+			// New and still-settling datasets first, then the hot folder, then by last look.
+			if (!seen || seen.dataset.live) return -Infinity;
+			return parentOf(folder) === this.#hotParent ? -1 : seen.checkedAt;
+		};
+		const toCheck = [...folders].sort((a, b) => order(a) - order(b));
+		const fresh = toCheck.filter((folder) => {
+			const seen = this.#seen.get(folder);
+			if (!seen || seen.dataset.live) return true;
+			return budget-- > 0;
+		});
+		await mapLimit(fresh, 16, async (folder) => {
+			const dataset = await describeDataset(this.root, folder, signal);
+			const before = this.#seen.get(folder);
+			if (before && before.dataset.fingerprint !== dataset.fingerprint) {
+				this.#hotParent = parentOf(folder);
+			}
+			this.#seen.set(folder, { dataset, checkedAt: Date.now() });
+		});
+		return folders.map((folder) => this.#seen.get(folder)!.dataset);
+	}
+}
+
+const serverFolderWalks = new Map<string, ServerFolderWalk>();
+
+function serverFolderWalk(root: string): ServerFolderWalk {
+	let walk = serverFolderWalks.get(root);
+	if (!walk) serverFolderWalks.set(root, (walk = new ServerFolderWalk(root)));
+	return walk;
 }
