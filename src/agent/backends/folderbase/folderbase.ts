@@ -4,11 +4,15 @@ import picomatch from 'picomatch';
 import {
 	kindOf,
 	LIMITS,
+	localDiskReads,
+	networkShareReads,
+	type FolderReads,
 	listFiles,
 	readFolder,
 	readSmallFile,
 	type SkippedEntry
 } from '../../files/safe-files';
+import type { Dirent } from 'node:fs';
 import type {
 	BackendImplementation,
 	ConfigData,
@@ -24,6 +28,10 @@ import { MANIFEST_FILE, readManifest, writeManifestText } from './manifest';
 
 function rootOf(config: ConfigData): string {
 	return String(config.root_directory);
+}
+
+function readsOf(config: ConfigData): FolderReads {
+	return config.is_server_folder === true ? networkShareReads : localDiskReads;
 }
 
 /**
@@ -44,12 +52,15 @@ export const folderbase: BackendImplementation = {
 	async scan(config, signal) {
 		const root = rootOf(config);
 		const skipped: SkippedEntry[] = [];
-		const folders = await findDatasetFolders(root, '', skipped, signal);
+		const reads = readsOf(config);
+		const folders = await findDatasetFolders(root, '', skipped, signal, reads);
 		if (config.is_server_folder === true) {
 			const datasets = await serverFolderWalk(root).describe(folders, signal);
 			return { datasets, skipped };
 		}
-		const datasets = await mapLimit(folders, 16, (folder) => describeDataset(root, folder, signal));
+		const datasets = await mapLimit(folders, 16, (folder) =>
+			describeDataset(root, folder, signal, reads)
+		);
 		return { datasets, skipped };
 	},
 
@@ -57,6 +68,7 @@ export const folderbase: BackendImplementation = {
 
 	async scanChanges(config, changed, signal) {
 		const root = rootOf(config);
+		const reads = readsOf(config);
 		const skipped: SkippedEntry[] = [];
 		const datasetFolders = new Set<string>();
 		const walked = new Set<string>();
@@ -67,15 +79,13 @@ export const folderbase: BackendImplementation = {
 			else walked.add(await nearestFolder(root, relative));
 		}
 		const examined = outermost([...datasetFolders, ...walked]);
-		const folders = new Set<string>();
+		const folders: DatasetFolder[] = [];
 		for (const folder of examined) {
-			if (datasetFolders.has(folder)) folders.add(folder);
-			else
-				for (const found of await findDatasetFolders(root, folder, skipped, signal))
-					folders.add(found);
+			if (datasetFolders.has(folder)) folders.push({ relative: folder });
+			else folders.push(...(await findDatasetFolders(root, folder, skipped, signal, reads)));
 		}
-		const datasets = await mapLimit([...folders], 16, (folder) =>
-			describeDataset(root, folder, signal)
+		const datasets = await mapLimit(folders, 16, (folder) =>
+			describeDataset(root, folder, signal, reads)
 		);
 		return { datasets, skipped, examined };
 	},
@@ -198,17 +208,18 @@ async function findDatasetFolders(
 	root: string,
 	start: string,
 	skipped: SkippedEntry[],
-	signal: AbortSignal
-): Promise<string[]> {
-	const found: string[] = [];
+	signal: AbortSignal,
+	reads: FolderReads
+): Promise<DatasetFolder[]> {
+	const found: DatasetFolder[] = [];
 	const queue = [{ relative: start, level: start ? start.split('/').length : 0 }];
 	for (let next = queue.shift(); next; next = queue.shift()) {
 		signal.throwIfAborted();
 		const { relative, level } = next;
-		const entries = await readFolder(path.join(root, relative), relative, skipped);
+		const entries = await readFolder(path.join(root, relative), relative, skipped, reads);
 		const info = relative ? entries.find((e) => e.name === INFO_FILE) : undefined;
 		if (info?.isFile()) {
-			found.push(relative);
+			found.push({ relative, entries });
 			continue;
 		}
 		// A FIFO or a link by the info file's name does not make a dataset: it is named instead.
@@ -227,13 +238,21 @@ async function findDatasetFolders(
 	return found;
 }
 
+/** A dataset folder found by a walk, with its entries as the walk read them. */
+interface DatasetFolder {
+	relative: string;
+	entries?: Dirent[];
+}
+
 /** A dataset as a scan reports it: live while its files are still being written. */
 async function describeDataset(
 	root: string,
-	dataIdentifier: string,
-	signal: AbortSignal
+	{ relative: dataIdentifier, entries }: DatasetFolder,
+	signal: AbortSignal,
+	reads: FolderReads
 ): Promise<ScannedDataset> {
-	const { files } = await listFiles(path.join(root, dataIdentifier), signal);
+	const folder = path.join(root, dataIdentifier);
+	const { files } = await listFiles(folder, { signal, reads, entries });
 	let newest = 0;
 	for (const file of files) newest = Math.max(newest, file.mtimeMs);
 	const age = Date.now() - newest;
@@ -299,35 +318,31 @@ class ServerFolderWalk {
 
 	constructor(readonly root: string) {}
 
-	async describe(folders: string[], signal: AbortSignal): Promise<ScannedDataset[]> {
+	async describe(folders: DatasetFolder[], signal: AbortSignal): Promise<ScannedDataset[]> {
 		const now = Date.now();
 		const elapsed = this.#lastWalk ? (now - this.#lastWalk) / 1000 : Infinity;
 		this.#lastWalk = now;
 		let budget = Math.max(1, Math.floor(elapsed * SERVER_FOLDER_RATE));
-		const present = new Set(folders);
+		const present = new Set(folders.map((folder) => folder.relative));
 		for (const known of this.#seen.keys()) if (!present.has(known)) this.#seen.delete(known);
 		const parentOf = (folder: string) => folder.slice(0, Math.max(0, folder.lastIndexOf('/')));
-		const order = (folder: string) => {
-			const seen = this.#seen.get(folder);
+		const order = ({ relative }: DatasetFolder) => {
+			const seen = this.#seen.get(relative);
 			// New and still-settling datasets first, then the hot folder, then by last look.
-			if (!seen || seen.dataset.live) return -Infinity;
-			return parentOf(folder) === this.#hotParent ? -1 : seen.checkedAt;
+			if (!seen || seen.dataset.live) return -2;
+			return parentOf(relative) === this.#hotParent ? -1 : seen.checkedAt;
 		};
 		const toCheck = [...folders].sort((a, b) => order(a) - order(b));
-		const fresh = toCheck.filter((folder) => {
-			const seen = this.#seen.get(folder);
-			if (!seen || seen.dataset.live) return true;
-			return budget-- > 0;
-		});
+		const fresh = toCheck.filter((folder) => order(folder) === -2 || budget-- > 0);
 		await mapLimit(fresh, 16, async (folder) => {
-			const dataset = await describeDataset(this.root, folder, signal);
-			const before = this.#seen.get(folder);
+			const dataset = await describeDataset(this.root, folder, signal, networkShareReads);
+			const before = this.#seen.get(folder.relative);
 			if (before && before.dataset.fingerprint !== dataset.fingerprint) {
-				this.#hotParent = parentOf(folder);
+				this.#hotParent = parentOf(folder.relative);
 			}
-			this.#seen.set(folder, { dataset, checkedAt: Date.now() });
+			this.#seen.set(folder.relative, { dataset, checkedAt: Date.now() });
 		});
-		return folders.map((folder) => this.#seen.get(folder)!.dataset);
+		return folders.map((folder) => this.#seen.get(folder.relative)!.dataset);
 	}
 }
 

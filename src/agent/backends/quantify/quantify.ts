@@ -73,7 +73,7 @@ export const quantify: BackendImplementation = {
 		const newest = identifiers.at(-1);
 		const datasets = await mapLimit(identifiers, 16, async (dataIdentifier) => {
 			signal.throwIfAborted();
-			const { files } = await listFiles(path.join(root, dataIdentifier), signal);
+			const { files } = await listFiles(path.join(root, dataIdentifier), { signal });
 			let live = false;
 			const data = files.find((file) => file.name === DATA_FILE);
 			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < LIVE_WINDOW_MS) {
