@@ -1,6 +1,6 @@
 import { expectAccessible, screenshot } from './a11y';
 import { expect, test } from './fixtures';
-import { api, datasetFolder } from './seed';
+import { api, datasetFolder, folderbaseSource, settled } from './seed';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 
@@ -235,11 +235,13 @@ test('the converters list and a converter page with its YAML usage', async ({ pa
 	await page.goto('/converters');
 	await expect(page).toHaveTitle('Converters · eTiKeT Sync');
 	const list = page.getByRole('main').getByRole('list');
-	await expect(list.getByRole('listitem')).toHaveCount(2);
+	await expect(list.getByRole('listitem')).toHaveCount(4);
 	const csv = list.getByRole('listitem', { name: 'csv_to_hdf5' });
 	await expect(csv.getByText('.csv → .hdf5')).toBeVisible();
-	await expect(csv.getByText('not installed', { exact: true })).toBeVisible();
+	await expect(csv.getByText('installed', { exact: true })).toBeVisible();
 	await expect(csv.getByText('etiket-converter-csv', { exact: true })).toBeVisible();
+	const zarr = list.getByRole('listitem', { name: 'zarr_to_netcdf4' });
+	await expect(zarr.getByText('not installed', { exact: true })).toBeVisible();
 	await expectAccessible(page);
 	await screenshot(page, 'converters', test.info());
 
@@ -250,14 +252,40 @@ test('the converters list and a converter page with its YAML usage', async ({ pa
 	const converter = await api<{ example: string }>(stack, 'GET', '/converters/csv_to_hdf5');
 	const usage = page.getByRole('figure', { name: '_QH_dataset_info.yaml' }).locator('code');
 	expect(await usage.textContent()).toBe(converter.example);
-	await expect(page.getByText('this sync agent cannot convert with it')).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Used by' })).toContainText(
+		'No synced dataset has asked for csv_to_hdf5 yet.'
+	);
 	await expectAccessible(page);
 	await screenshot(page, 'converter-csv', test.info());
 
+	await page.goto('/converters/zarr_to_netcdf4');
+	await expect(page.getByText('this sync agent cannot convert with it')).toBeVisible();
 	const pypi = page.getByRole('form', { name: 'Install from PyPI' });
-	await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-converter-csv');
+	await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-converter-zarr');
 	await pypi.getByRole('button', { name: 'Install' }).click();
 	await expect(page.getByRole('alert')).toHaveText(notSupported('Installing a converter'));
+});
+
+test.describe('with an agent syncing', () => {
+	test.use({ stackOptions: { agent: true } });
+
+	test('a converter page counts the files it converted, per source', async ({ page, stack }) => {
+		const { source } = await folderbaseSource(stack, 'Tables', {
+			'P/run': {
+				_info: 'converters:\n  csv_to_hdf5_converter: {module: m, class: C}\n',
+				'a.csv': 'x(s),y\n1,2\n',
+				'b.csv': 'x(s),y\n1,3\n'
+			}
+		});
+		await settled(stack, source.id, 1);
+		await page.goto('/converters/csv_to_hdf5');
+		const used = page.getByRole('region', { name: 'Used by' });
+		await expect(used).toContainText('2 files converted, 0 conversions failed');
+		const row = used.getByRole('row', { name: /Tables/ });
+		await expect(row.getByRole('cell')).toHaveText(['1', '2', '0']);
+		await row.getByRole('link', { name: 'Tables' }).click();
+		await expect(page).toHaveURL(`/sources/${source.id}`);
+	});
 });
 
 test('the catalog pages fit a 375 px wide screen', async ({ page }) => {

@@ -38,13 +38,16 @@ function textTableToHdf5(name: string) {
 const tableDescription = (what: string) =>
 	`Converts ${what} with one header row (such as "Time(us)<tab>Signal(mV)", also behind NumPy's "# ") into HDF5 that xarray opens with engine="h5netcdf": the first column is the dimension, the others variables, units from the parentheses.`;
 
-/** The converters of the vendor's table; the text-table ones are built into this agent. */
+/**
+ * The converters of the vendor's table; the text-table ones are built into this agent, as its
+ * backends are (installed, at the agent's own version).
+ */
 export const converters: ConverterDefinition[] = [
 	{
 		name: 'txt_to_hdf5',
 		input: 'txt',
 		output: 'hdf5',
-		package: 'etiket-sync-agent (built in)',
+		package: 'etiket-converter-txt',
 		description: tableDescription('text tables (tab-, comma-, semicolon- or space-separated)'),
 		convert: textTableToHdf5('txt_to_hdf5')
 	},
@@ -52,7 +55,7 @@ export const converters: ConverterDefinition[] = [
 		name: 'csv_to_hdf5',
 		input: 'csv',
 		output: 'hdf5',
-		package: 'etiket-sync-agent (built in)',
+		package: 'etiket-converter-csv',
 		description: tableDescription('CSV tables'),
 		convert: textTableToHdf5('csv_to_hdf5')
 	},
