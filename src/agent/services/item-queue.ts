@@ -3,7 +3,7 @@ import type { SyncFile, SyncRecordEntry } from '../../lib/contract';
 import type { ScanResult } from '../backends/types';
 import { now, writeTransaction, type Db } from '../db/database';
 import { searchKey } from './items';
-import { waitsForMapping } from './scopes';
+import { refreshUnmapped, waitsForMapping } from './scopes';
 import { saveSyncRecord } from './sync-records';
 
 /** After the n-th failed attempt, wait this long: 20 min, 1 h, 2 h, 8 h, then daily. */
@@ -61,7 +61,8 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			OR items.missing`
 	);
 	const present = db.prepare(
-		'SELECT id, data_identifier FROM items WHERE source_id = ? AND root = ? AND missing = 0'
+		`SELECT id, data_identifier, fingerprint, live, scope_identifier FROM items
+		WHERE source_id = ? AND root = ? AND missing = 0`
 	);
 	const markMissing = db.prepare('UPDATE items SET missing = 1, last_update = ? WHERE id = ?');
 	const time = now();
@@ -70,8 +71,22 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 		if ((settings as { config_data: string } | undefined)?.config_data !== scan.configData) {
 			return { changed: 0, missing: 0 };
 		}
+		const known = new Map(
+			(present.all(scan.sourceId, scan.root) as PresentItem[]).map((item) => [
+				item.data_identifier,
+				item
+			])
+		);
 		let changed = 0;
 		for (const dataset of scan.datasets) {
+			// Most of a rescan is unchanged: those rows are compared here, not upserted.
+			const before = known.get(dataset.dataIdentifier);
+			if (
+				before?.fingerprint === dataset.fingerprint &&
+				before.live === (dataset.live ? 1 : 0) &&
+				before.scope_identifier === dataset.scopeIdentifier
+			)
+				continue;
 			changed += upsert.run({
 				source: scan.sourceId,
 				root: scan.root,
@@ -93,14 +108,21 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			!isAtOrUnder(identifier, skipped) &&
 			(!examined || isAtOrUnder(identifier, examined));
 		let missing = markOtherRootsMissing(db, scan.sourceId, scan.root);
-		for (const item of present.all(scan.sourceId, scan.root) as {
-			id: number;
-			data_identifier: string;
-		}[]) {
+		for (const item of known.values()) {
 			if (unseen(item.data_identifier)) missing += markMissing.run(time, item.id).changes;
 		}
+		// What the upserts skipped may wait for a mapping or not since it was saved.
+		refreshUnmapped(db, scan.sourceId);
 		return { changed, missing };
 	});
+}
+
+interface PresentItem {
+	id: number;
+	data_identifier: string;
+	fingerprint: string | null;
+	live: number;
+	scope_identifier: string | null;
 }
 
 /** Whether `identifier` is one of `folders` or lies under one: one lookup per path level. */
