@@ -467,5 +467,16 @@ describe('new data', () => {
 			const files = await agent.client.listItemFiles({ id: source.id, item_id: first.id });
 			expect(files.items[0]!.size).toBe('changed'.length);
 		}, SLOW);
+		fs.rmSync(path.join(root, 'P', 'second'), { recursive: true });
+		writeDataset(root, 'Q/third', { 'c.txt': 'c' });
+		await vi.waitFor(async () => {
+			const { items } = await agent.client.listSourceItems({ id: source.id });
+			const states = items.map((item) => [item.data_identifier, item.synchronized, item.missing]);
+			expect(states.sort()).toEqual([
+				['P/first', true, false],
+				['P/second', true, true],
+				['Q/third', true, false]
+			]);
+		}, SLOW);
 	});
 });

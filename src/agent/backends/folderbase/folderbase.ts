@@ -19,7 +19,8 @@ import type {
 	Conversion,
 	DatasetContent,
 	DatasetIdentity,
-	ScannedDataset
+	ScannedDataset,
+	ScanResult
 } from '../types';
 import { mapLimit } from '../../files/map-limit';
 import { fingerprintOf } from '../files';
@@ -28,10 +29,6 @@ import { MANIFEST_FILE, readManifest, writeManifestText } from './manifest';
 
 function rootOf(config: ConfigData): string {
 	return String(config.root_directory);
-}
-
-function readsOf(config: ConfigData): FolderReads {
-	return config.is_server_folder === true ? networkShareReads : localDiskReads;
 }
 
 /**
@@ -52,12 +49,9 @@ export const folderbase: BackendImplementation = {
 	async scan(config, signal) {
 		const root = rootOf(config);
 		const skipped: SkippedEntry[] = [];
-		const reads = readsOf(config);
+		if (config.is_server_folder === true) return serverFolderWalk(root).scan(signal);
+		const reads = localDiskReads;
 		const folders = await findDatasetFolders(root, '', skipped, signal, reads);
-		if (config.is_server_folder === true) {
-			const datasets = await serverFolderWalk(root).describe(folders, signal);
-			return { datasets, skipped };
-		}
 		const datasets = await mapLimit(folders, 16, (folder) =>
 			describeDataset(root, folder, signal, reads)
 		);
@@ -68,7 +62,8 @@ export const folderbase: BackendImplementation = {
 
 	async scanChanges(config, changed, signal) {
 		const root = rootOf(config);
-		const reads = readsOf(config);
+		// Only watched folders are scanned for changes, and those are never network shares.
+		const reads = localDiskReads;
 		const skipped: SkippedEntry[] = [];
 		const datasetFolders = new Set<string>();
 		const walked = new Set<string>();
@@ -303,47 +298,125 @@ function outermost(folders: string[]): string[] {
 	return kept;
 }
 
+/** What a server-folder walk knows of one folder under the root. */
+interface KnownFolder {
+	/** A dataset (with what was seen of it), or a folder of other folders. */
+	dataset: ScannedDataset | null;
+	children: string[];
+	readAt: number;
+}
+
 /**
- * A server folder (a network share, where file-system events are unreliable and each file
- * looked at is a round trip) is walked without a watcher: every scan lists the folders to find
- * new datasets, but lists the files of known datasets at a limited rate, the neighbours of the
- * most recently changed dataset first, then those looked at longest ago. The others keep what
- * was seen of them last. Per root, in memory: after a restart the first scan looks at all.
+ * A server folder (a network share, where file-system events are unreliable and every folder
+ * read is a round trip) is walked without a watcher, at a limited rate: it remembers the tree
+ * and, each scan, reads again about SERVER_FOLDER_RATE folders a second since the last one:
+ * datasets still being written, then the folder of the most recently changed dataset and its
+ * datasets, then those read longest ago. New folders met are read at once, and a dataset found
+ * new or changed makes its folder the next one read. A scan reports every dataset it knows and,
+ * as `examined`, the folders it read: only what vanished from those is missing. The first scan
+ * (after a restart too, and until one completes) reads everything.
  */
 class ServerFolderWalk {
-	readonly #seen = new Map<string, { dataset: ScannedDataset; checkedAt: number }>();
-	#lastWalk = 0;
-	/** The folder holding the dataset that changed last: its other datasets go first. */
+	readonly #known = new Map<string, KnownFolder>();
+	#lastScan = 0;
 	#hotParent: string | null = null;
 
 	constructor(readonly root: string) {}
 
-	async describe(folders: DatasetFolder[], signal: AbortSignal): Promise<ScannedDataset[]> {
+	async scan(signal: AbortSignal): Promise<ScanResult & { examined?: string[] }> {
+		const skipped: SkippedEntry[] = [];
 		const now = Date.now();
-		const elapsed = this.#lastWalk ? (now - this.#lastWalk) / 1000 : Infinity;
-		this.#lastWalk = now;
-		let budget = Math.max(1, Math.floor(elapsed * SERVER_FOLDER_RATE));
-		const present = new Set(folders.map((folder) => folder.relative));
-		for (const known of this.#seen.keys()) if (!present.has(known)) this.#seen.delete(known);
-		const parentOf = (folder: string) => folder.slice(0, Math.max(0, folder.lastIndexOf('/')));
-		const order = ({ relative }: DatasetFolder) => {
-			const seen = this.#seen.get(relative);
-			// New and still-settling datasets first, then the hot folder, then by last look.
-			if (!seen || seen.dataset.live) return -2;
-			return parentOf(relative) === this.#hotParent ? -1 : seen.checkedAt;
-		};
-		const toCheck = [...folders].sort((a, b) => order(a) - order(b));
-		const fresh = toCheck.filter((folder) => order(folder) === -2 || budget-- > 0);
-		await mapLimit(fresh, 16, async (folder) => {
-			const dataset = await describeDataset(this.root, folder, signal, networkShareReads);
-			const before = this.#seen.get(folder.relative);
-			if (before && before.dataset.fingerprint !== dataset.fingerprint) {
-				this.#hotParent = parentOf(folder.relative);
+		const first = this.#lastScan === 0;
+		let budget = Math.max(1, Math.floor(((now - this.#lastScan) / 1000) * SERVER_FOLDER_RATE));
+		const examined = new Set<string>();
+		// New folders are read at once, outside the budget: new data is what users wait for.
+		const fresh: string[] = first ? [''] : [];
+		// The folder of the last change goes first once; a new change there puts it first again.
+		const due = first ? [] : this.#order(this.#hotParent);
+		this.#hotParent = null;
+		for (;;) {
+			signal.throwIfAborted();
+			let folder = fresh.pop();
+			if (folder === undefined) {
+				folder = budget > 0 ? due.shift() : undefined;
+				if (folder === undefined) break;
+				// Forgotten meanwhile: its parent no longer holds it.
+				if (examined.has(folder) || !this.#known.has(folder)) continue;
+				budget -= 1;
 			}
-			this.#seen.set(folder.relative, { dataset, checkedAt: Date.now() });
-		});
-		return folders.map((folder) => this.#seen.get(folder.relative)!.dataset);
+			if (examined.has(folder)) continue;
+			examined.add(folder);
+			fresh.push(...(await this.#read(folder, skipped, signal)));
+		}
+		this.#lastScan = now;
+		const datasets = [...this.#known.values()].flatMap((known) => known.dataset ?? []);
+		return first ? { datasets, skipped } : { datasets, skipped, examined: [...examined] };
 	}
+
+	/** The known folders in the order they are read again. */
+	#order(hot: string | null): string[] {
+		const rank = (relative: string, known: KnownFolder) => {
+			if (known.dataset?.live) return -3;
+			if (relative === hot) return -2;
+			if (known.dataset && parentOf(relative) === hot) return -1;
+			return known.readAt;
+		};
+		return [...this.#known.entries()]
+			.map(([relative, known]) => ({ relative, rank: rank(relative, known) }))
+			.sort((a, b) => a.rank - b.rank)
+			.map(({ relative }) => relative);
+	}
+
+	/**
+	 * Reads one folder again: whether it is a dataset (described anew) and which folders it
+	 * holds; what it no longer holds is forgotten. The folders it holds that are new.
+	 */
+	async #read(relative: string, skipped: SkippedEntry[], signal: AbortSignal): Promise<string[]> {
+		const level = relative ? relative.split('/').length : 0;
+		const entries = await readFolder(
+			path.join(this.root, relative),
+			relative,
+			skipped,
+			networkShareReads
+		);
+		const info = relative ? entries.find((entry) => entry.name === INFO_FILE) : undefined;
+		const before = this.#known.get(relative);
+		let dataset: ScannedDataset | null = null;
+		const children: string[] = [];
+		if (info?.isFile()) {
+			dataset = await describeDataset(this.root, { relative, entries }, signal, networkShareReads);
+			// New or changed (the first scan finds everything new: no folder is hotter then).
+			if (this.#lastScan !== 0 && before?.dataset?.fingerprint !== dataset.fingerprint)
+				this.#hotParent = parentOf(relative);
+		} else {
+			if (info)
+				skipped.push({
+					name: `${relative}/${INFO_FILE}`,
+					reason: kindOf(info) ?? 'unknown file type'
+				});
+			for (const entry of entries) {
+				if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+				const child = relative ? `${relative}/${entry.name}` : entry.name;
+				if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
+				else children.push(child);
+			}
+		}
+		const kept = new Set(children);
+		for (const child of before?.children ?? []) if (!kept.has(child)) this.#forget(child);
+		this.#known.set(relative, { dataset, children, readAt: Date.now() });
+		// Not read yet (new, or a scan stopped before it got there).
+		return children.filter((child) => !this.#known.has(child));
+	}
+
+	#forget(relative: string): void {
+		const known = this.#known.get(relative);
+		this.#known.delete(relative);
+		for (const child of known?.children ?? []) this.#forget(child);
+	}
+}
+
+function parentOf(relative: string): string {
+	return relative.slice(0, Math.max(0, relative.lastIndexOf('/')));
 }
 
 const serverFolderWalks = new Map<string, ServerFolderWalk>();
