@@ -7,10 +7,10 @@
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
  *                     of the viewers and of the live fan-out (60 s each by default)
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { startStack } from '../tests/e2e/stack';
 import { measureLive } from './live';
 import { labPages, measurePages, runs, type PageFigures } from './pages';
@@ -25,29 +25,6 @@ const items = Number(process.env.BENCH_ITEMS ?? labScale.items);
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const QUERY = 'run_31415';
 const targets = { p95_ms: 50, ratio: 1.5, js_gzip_kb: 60, overview_html_kb: 30 };
-
-function newestChange(target: string): number {
-	const stat = fs.statSync(target);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	return Math.max(
-		...fs.readdirSync(target, { recursive: true }).map((name) => {
-			return fs.statSync(path.join(target, String(name))).mtimeMs;
-		})
-	);
-}
-
-/** `vite build`, unless build/ is newer than everything it is built from. */
-function buildIfNeeded() {
-	const built = path.join(root, 'build', 'handler.js');
-	const inputs = ['src', 'package.json', 'svelte.config.js', 'vite.config.ts'];
-	const newest = Math.max(...inputs.map((input) => newestChange(path.join(root, input))));
-	if (fs.existsSync(built) && fs.statSync(built).mtimeMs > newest) return;
-	console.log('Building the dashboard…');
-	execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
-		cwd: root,
-		stdio: 'inherit'
-	});
-}
 
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 

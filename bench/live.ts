@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { startStack, type Stack } from '../tests/e2e/stack';
+import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { describeMachine, isMain, latency, sleep, type Latency } from './stats';
 
 export interface LiveFigures {
@@ -196,6 +197,7 @@ async function liveSteps(stack: Stack, seconds: number): Promise<LiveFigures> {
 }
 
 if (isMain(import.meta.url)) {
+	buildIfNeeded();
 	await measureLive(Number(process.env.BENCH_SECONDS ?? 60));
 	console.log(`Machine: ${describeMachine()}`);
 }

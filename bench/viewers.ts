@@ -6,6 +6,7 @@
  *   npm run bench:viewers      (BENCH_SECONDS=60 to change the duration)
  */
 import { startStack } from '../tests/e2e/stack';
+import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { describeMachine, isMain, latency, type Latency } from './stats';
 
 export interface ViewerFigures {
@@ -51,6 +52,7 @@ export async function measureViewers(
 }
 
 if (isMain(import.meta.url)) {
+	buildIfNeeded();
 	const stack = await startStack({ QH_CYCLE_SECONDS: '3600' });
 	try {
 		const figures = await measureViewers(stack.dashboardUrl, {
