@@ -413,6 +413,28 @@ describe('new data', () => {
 			},
 			{ timeout: 5_000, interval: 50 }
 		);
+
+		// A tree written elsewhere and moved into place, then added to.
+		const elsewhere = tempDir();
+		const moved = writeDataset(elsewhere, 'Q/run', { 'a.txt': 'a' });
+		fs.renameSync(path.join(elsewhere, 'Q'), path.join(root, 'Q'));
+		const filesOf = async (dataIdentifier: string) => {
+			const { items } = await client.listSourceItems({ id: source.id });
+			const item = items.find((candidate) => candidate.data_identifier === dataIdentifier);
+			if (!item?.synchronized) return [];
+			const files = await client.listItemFiles({ id: source.id, item_id: item.id });
+			return files.items.map((file) => file.name);
+		};
+		await vi.waitFor(async () => expect(await filesOf('Q/run')).toEqual(['a.txt']), {
+			timeout: 5_000,
+			interval: 50
+		});
+		fs.writeFileSync(path.join(root, 'Q', 'run', 'b.txt'), 'b');
+		await vi.waitFor(async () => expect(await filesOf('Q/run')).toEqual(['a.txt', 'b.txt']), {
+			timeout: 5_000,
+			interval: 50
+		});
+		expect(fs.existsSync(moved)).toBe(false);
 	});
 
 	it('waits until a file has been left alone before uploading it', async () => {

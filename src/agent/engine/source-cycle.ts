@@ -73,6 +73,8 @@ export async function runSource(
 		}
 	} catch (error) {
 		if (signal.aborted) return;
+		// Gone while it was scanned (its files first, then itself): not a failure of the scan.
+		if (folder && !isFolder(folder)) return folderVanished();
 		const { name, message, stack } = describeError(error);
 		return failSource(context, source, {
 			exception: name,

@@ -1,17 +1,15 @@
+import path from 'node:path';
 import type { SyncFile } from '../../lib/contract';
 import { folderOf } from '../backends/catalog';
 import { mapLimit } from '../files/map-limit';
-import type { BackendDefinition, ConfigData } from '../backends/types';
+import type { BackendDefinition, ConfigData, DatasetContent } from '../backends/types';
 import { now } from '../db/database';
-import { saveOutcome, type QueuedItem } from '../services/item-queue';
+import { adoptDatasetUuid, saveOutcome, type QueuedItem } from '../services/item-queue';
 import { findSourceRow, isSourceRunning, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
 import type { DatasetStore, StoredFile } from './store';
 import { SyncRecordBuilder, describeError } from './sync-record';
 import { runConversions, type CopiedFile } from './convert';
-import { adoptDatasetUuid } from '../services/item-queue';
-import type { DatasetContent } from '../backends/types';
-import path from 'node:path';
 
 /** How often an upload checks that its source still runs (stop and delete abort it). */
 const SOURCE_CHECK_MS = 250;

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import watcher, { type AsyncSubscription } from '@parcel/watcher';
 import type { Logger } from '../logs/logger';
@@ -24,6 +25,7 @@ export class FolderWatches {
 	readonly #failed = new Map<number, string>();
 	readonly #pending = new Map<number, Set<string> | 'full'>();
 	readonly #timers = new Set<NodeJS.Timeout>();
+	readonly #renewing = new Set<number>();
 	#wake: (() => void) | null = null;
 
 	constructor(
@@ -46,15 +48,7 @@ export class FolderWatches {
 		for (const [id, root] of wanted) {
 			if (this.#watches.has(id) || this.#failed.get(id) === root) continue;
 			try {
-				const subscription = await watcher.subscribe(root, (error, events) => {
-					if (error) return this.#lost(id, root, error);
-					this.#note(
-						id,
-						root,
-						events.map((event) => event.path)
-					);
-				});
-				this.#watches.set(id, { root, subscription });
+				this.#watches.set(id, { root, subscription: await this.#subscribe(id, root) });
 				this.#failed.delete(id);
 			} catch (error) {
 				this.#failed.set(id, root);
@@ -65,6 +59,40 @@ export class FolderWatches {
 			}
 		}
 		for (const id of this.#failed.keys()) if (!wanted.has(id)) this.#failed.delete(id);
+	}
+
+	#subscribe(id: number, root: string): Promise<AsyncSubscription> {
+		return watcher.subscribe(root, (error, events) => {
+			if (error) return this.#lost(id, root, error);
+			this.#note(
+				id,
+				root,
+				events.map((event) => event.path)
+			);
+			if (events.some((event) => event.type === 'create' && holdsFolders(event.path))) {
+				void this.#renew(id);
+			}
+		});
+	}
+
+	/**
+	 * Subscribes afresh: the watcher follows a folder moved in, but not the folders inside it
+	 * (seen with @parcel/watcher 2.6 on Linux), so a tree moved into place would go unwatched.
+	 */
+	async #renew(id: number): Promise<void> {
+		const watch = this.#watches.get(id);
+		if (!watch || this.#renewing.has(id)) return;
+		this.#renewing.add(id);
+		try {
+			await watch.subscription.unsubscribe();
+			const subscription = await this.#subscribe(id, watch.root);
+			if (this.#watches.get(id) === watch) this.#watches.set(id, { ...watch, subscription });
+			else await subscription.unsubscribe();
+		} catch (error) {
+			this.#lost(id, watch.root, error as Error);
+		} finally {
+			this.#renewing.delete(id);
+		}
 	}
 
 	/** Adds a source's changed paths (absolute) and wakes the loop. */
@@ -153,5 +181,14 @@ export class FolderWatches {
 		for (const timer of this.#timers) clearTimeout(timer);
 		this.#timers.clear();
 		for (const id of [...this.#watches.keys()]) await this.#stop(id);
+	}
+}
+
+/** Whether a path is a folder with folders in it (a tree moved in whole). */
+function holdsFolders(folder: string): boolean {
+	try {
+		return readdirSync(folder, { withFileTypes: true }).some((entry) => entry.isDirectory());
+	} catch {
+		return false;
 	}
 }
