@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import watcher, { type AsyncSubscription } from '@parcel/watcher';
+import { isFolder } from '../files/safe-files';
 import type { Logger } from '../logs/logger';
 
 /** Changed paths remembered per source; past this many, its next scan is a full one. */
@@ -51,6 +52,10 @@ export class FolderWatches {
 				this.#watches.set(id, { root, subscription: await this.#subscribe(id, root) });
 				this.#failed.delete(id);
 			} catch (error) {
+				// Something under it vanished while the watcher crawled it (or the folder itself,
+				// which the source's own cycle reports): tried again next cycle, not reported.
+				if (/No such file or directory|ENOENT/.test((error as Error).message) || !isFolder(root))
+					continue;
 				this.#failed.set(id, root);
 				this.onWatchFailed(
 					id,
