@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import { SETTLE_MS } from '../../src/agent/backends/folderbase/folderbase';
 import { loadH5wasm } from '../../src/agent/files/h5wasm';
 import { agentWithScope } from './harness';
 import { manifestOf, tempDir, writeDataset } from './datasets';
@@ -441,12 +442,18 @@ describe('new data', () => {
 		const { client, root, start } = await folderbaseAgent();
 		const dir = writeDataset(root, 'P/growing', { 'data.txt': 'line 0\n' });
 		const source = await start();
-		// Appended to every 200 ms for 2 s: live all along, never a half-written version.
+		// Appended to every 200 ms for 2 s: live all along, never a half-written version. On a
+		// loaded machine this process may stall; only a pause of a second lets the file settle.
+		let appended = Date.now();
+		let longestPause = 0;
 		for (let line = 1; line <= 10; line++) {
 			await new Promise((resolve) => setTimeout(resolve, 200));
 			fs.appendFileSync(path.join(dir, 'data.txt'), `line ${line}\n`);
+			longestPause = Math.max(longestPause, Date.now() - appended);
+			appended = Date.now();
 			const [item] = (await client.listSourceItems({ id: source.id })).items;
-			if (item) expect(item).toMatchObject({ live: true, synchronized: false });
+			if (item?.synchronized) expect(longestPause).toBeGreaterThanOrEqual(SETTLE_MS);
+			else if (item && longestPause < SETTLE_MS) expect(item.live).toBe(true);
 		}
 		await vi.waitFor(
 			async () =>
@@ -458,6 +465,32 @@ describe('new data', () => {
 		expect(files.items.find((file) => file.name === 'data.txt')!.size).toBe(
 			fs.statSync(path.join(dir, 'data.txt')).size
 		);
+	});
+
+	it('keeps every other source running while a watched folder never stops changing', async () => {
+		const { client, scope, root, start } = await folderbaseAgent({ QH_CYCLE_SECONDS: '0.5' });
+		const busy = writeDataset(root, 'P/busy', { 'log.txt': '' });
+		await start();
+		const quiet = tempDir();
+		writeDataset(quiet, 'Q/run', { 'a.txt': 'a' });
+		const writer = setInterval(() => fs.appendFileSync(path.join(busy, 'log.txt'), 'x'), 20);
+		try {
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			// Not watched: only the agent's cycles can find its data.
+			const other = await client.createSource({
+				name: 'share',
+				backend_identifier: FOLDERBASE,
+				config_data: { root_directory: quiet, is_server_folder: true },
+				default_scope: scope
+			});
+			await vi.waitFor(
+				async () =>
+					expect(await client.getSource({ id: other.id })).toMatchObject({ items_synced: 1 }),
+				SLOW
+			);
+		} finally {
+			clearInterval(writer);
+		}
 	});
 
 	it('is found in a server folder without a watcher, by the rate-limited walk', async () => {

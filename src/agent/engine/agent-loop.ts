@@ -29,10 +29,16 @@ export async function runAgent(context: AgentContext): Promise<void> {
 		recordWarning(db, { sourceId, exception: 'WatchUnavailable', message });
 	});
 	const cycle = new Cycle(context, store, watches);
-	let onlyChanged = false;
+	const cycleMs = settings.cycleSeconds * 1000;
+	let woken = false;
+	/** When the last cycle of every source ended: the next one is a cycle's wait after it. */
+	let lastFullCycle = -Infinity;
 	try {
 		while (!signal.aborted) {
 			const started = performance.now();
+			// Woken by changes, only their sources run; but every source runs at least once a
+			// cycle, however busy a watched folder keeps the watcher.
+			const onlyChanged = woken && started - lastFullCycle < cycleMs;
 			try {
 				await cycle.run(onlyChanged);
 			} catch (error) {
@@ -40,10 +46,12 @@ export async function runAgent(context: AgentContext): Promise<void> {
 				const { name, message, stack } = describeError(error);
 				recordError(db, { sourceId: null, exception: name, message, traceback: stack });
 			}
+			if (!onlyChanged) lastFullCycle = performance.now();
 			if (signal.aborted) break;
 			countIteration(db);
 			log.debug('Cycle finished in %d ms', Math.round(performance.now() - started));
-			onlyChanged = await watches.wait(settings.cycleSeconds * 1000, signal);
+			const untilFullCycle = lastFullCycle + cycleMs - performance.now();
+			woken = await watches.wait(Math.max(0, untilFullCycle), signal);
 		}
 	} finally {
 		await watches.close();
