@@ -38,7 +38,7 @@ function rootOf(config: ConfigData): string {
  */
 export const SETTLE_MS = 1000;
 
-/** Datasets whose files a server-folder walk lists per second (on a share each is a wait). */
+/** Folders a server-folder walk reads again per second (on a share each read is a wait). */
 export const SERVER_FOLDER_RATE = 10;
 
 /**
@@ -48,12 +48,11 @@ export const SERVER_FOLDER_RATE = 10;
 export const folderbase: BackendImplementation = {
 	async scan(config, signal) {
 		const root = rootOf(config);
-		const skipped: SkippedEntry[] = [];
 		if (config.is_server_folder === true) return serverFolderWalk(root).scan(signal);
-		const reads = localDiskReads;
-		const folders = await findDatasetFolders(root, '', skipped, signal, reads);
+		const skipped: SkippedEntry[] = [];
+		const folders = await findDatasetFolders(root, '', skipped, signal, localDiskReads);
 		const datasets = await mapLimit(folders, 16, (folder) =>
-			describeDataset(root, folder, signal, reads)
+			describeDataset(root, folder, signal, localDiskReads)
 		);
 		return { datasets, skipped };
 	},
@@ -61,9 +60,9 @@ export const folderbase: BackendImplementation = {
 	watches: (config) => config.is_server_folder !== true,
 
 	async scanChanges(config, changed, signal) {
-		const root = rootOf(config);
 		// Only watched folders are scanned for changes, and those are never network shares.
 		const reads = localDiskReads;
+		const root = rootOf(config);
 		const skipped: SkippedEntry[] = [];
 		const datasetFolders = new Set<string>();
 		const walked = new Set<string>();
