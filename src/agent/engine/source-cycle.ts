@@ -2,7 +2,7 @@ import { now } from '../db/database';
 import { findBackend, folderOf } from '../backends/catalog';
 import type { ConfigData } from '../backends/types';
 import { isFolder } from '../files/safe-files';
-import { nextDueItem } from '../services/item-queue';
+import { nextDueItem, restoreRecentlyMissing } from '../services/item-queue';
 import {
 	failRunningSource,
 	isSourceRunning,
@@ -49,8 +49,9 @@ export async function runSource(
 	const folder = folderOf(backend, config);
 	// A folder gone (a drive not mounted) is the source's error, not a scan finding nothing:
 	// its items are not missing.
-	const folderVanished = () =>
-		failSource(
+	const folderVanished = () => {
+		restoreRecentlyMissing(db, source.id, new Date(Date.now() - VANISHING_MS).toISOString());
+		return failSource(
 			context,
 			source,
 			{
@@ -59,6 +60,7 @@ export async function runSource(
 			},
 			recheckTime(0)
 		);
+	};
 	if (folder && !isFolder(folder)) return folderVanished();
 	if (changes && !setRunStatus(db, source.id, 'scanning')) return;
 
@@ -109,6 +111,9 @@ export function recheckWaitingSources(context: AgentContext): void {
 		}
 	}
 }
+
+/** How long a folder may take to vanish, removed from the inside out. */
+const VANISHING_MS = 10_000;
 
 const FIRST_RECHECK_MS = 2_000;
 const LAST_RECHECK_MS = 5 * 60_000;

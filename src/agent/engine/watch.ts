@@ -7,6 +7,9 @@ import type { Logger } from '../logs/logger';
 /** Changed paths remembered per source; past this many, its next scan is a full one. */
 const MAX_PENDING_PATHS = 10_000;
 
+/** Watches that failed on something vanishing are tried this many times before reported. */
+const RETRIES_AFTER_VANISHED = 3;
+
 /** What a source's next scan should look at: everything, or only where files changed. */
 export type PendingChanges = { full: true } | { full: false; paths: string[] };
 
@@ -27,6 +30,7 @@ export class FolderWatches {
 	readonly #pending = new Map<number, Set<string> | 'full'>();
 	readonly #timers = new Set<NodeJS.Timeout>();
 	readonly #renewing = new Set<number>();
+	readonly #vanishedTries = new Map<number, number>();
 	#wake: (() => void) | null = null;
 
 	constructor(
@@ -51,11 +55,17 @@ export class FolderWatches {
 			try {
 				this.#watches.set(id, { root, subscription: await this.#subscribe(id, root) });
 				this.#failed.delete(id);
+				this.#vanishedTries.delete(id);
+				// What changed before the watch began is only found by looking everywhere.
+				this.#pending.set(id, 'full');
 			} catch (error) {
 				// Something under it vanished while the watcher crawled it (or the folder itself,
-				// which the source's own cycle reports): tried again next cycle, not reported.
-				if (/No such file or directory|ENOENT/.test((error as Error).message) || !isFolder(root))
-					continue;
+				// which the source's own cycle reports): tried again next cycle, a few times, before
+				// it is reported.
+				const vanished = /No such file or directory|ENOENT/.test((error as Error).message);
+				const tries = (this.#vanishedTries.get(id) ?? 0) + 1;
+				this.#vanishedTries.set(id, tries);
+				if (!isFolder(root) || (vanished && tries < RETRIES_AFTER_VANISHED)) continue;
 				this.#failed.set(id, root);
 				this.onWatchFailed(
 					id,
@@ -64,6 +74,8 @@ export class FolderWatches {
 			}
 		}
 		for (const id of this.#failed.keys()) if (!wanted.has(id)) this.#failed.delete(id);
+		for (const id of this.#vanishedTries.keys())
+			if (!wanted.has(id)) this.#vanishedTries.delete(id);
 	}
 
 	#subscribe(id: number, root: string): Promise<AsyncSubscription> {
@@ -91,7 +103,8 @@ export class FolderWatches {
 		try {
 			await watch.subscription.unsubscribe();
 			const subscription = await this.#subscribe(id, watch.root);
-			if (this.#watches.get(id) === watch) this.#watches.set(id, { ...watch, subscription });
+			// The same watch, renewed in place: timers set for it stay valid.
+			if (this.#watches.get(id) === watch) watch.subscription = subscription;
 			else await subscription.unsubscribe();
 		} catch (error) {
 			this.#lost(id, watch.root, error as Error);

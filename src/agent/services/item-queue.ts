@@ -223,3 +223,17 @@ export function adoptDatasetUuid(db: Db, item: QueuedItem, datasetUuid: string):
 			.run({ uuid: datasetUuid, id: item.id }).changes === 1
 	);
 }
+
+/**
+ * Takes back what went missing in the source's folder since `since`: when the folder itself
+ * vanishes (a drive unplugged, a share gone, a folder removed whole), a scan of the changes met
+ * it half-gone, and its items went with the folder, not one by one. The scan when it is back
+ * decides again. How many.
+ */
+export function restoreRecentlyMissing(db: Db, sourceId: number, since: string): number {
+	return db
+		.prepare(
+			'UPDATE items SET missing = 0, last_update = ? WHERE source_id = ? AND missing = 1 AND last_update >= ?'
+		)
+		.run(now(), sourceId, since).changes;
+}
