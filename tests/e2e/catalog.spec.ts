@@ -30,7 +30,7 @@ test('the catalog lists the six backends with their installed state', async ({ p
 
 	const expected = [
 		['QH datasets', 'etiket_sync_agent_native', false, 'default scope or scope mappings'],
-		['QCoDeS', 'etiket_sync_agent_qcodes', false, 'default scope or scope mappings'],
+		['QCoDeS', 'etiket_sync_agent_qcodes', true, 'default scope or scope mappings'],
 		['Quantify', 'etiket_sync_agent_quantify', true, 'needs a default scope'],
 		['Labber', 'etiket_sync_agent_labber', false, 'needs a default scope'],
 		['Core Tools', 'etiket_sync_agent_coretools', false, 'default scope or scope mappings'],
@@ -159,9 +159,9 @@ for (const javaScriptEnabled of [true, false]) {
 		test.use({ javaScriptEnabled });
 
 		test('installing from PyPI shows the agent refusing it', async ({ page }) => {
-			await page.goto('/backends/etiket_sync_agent_qcodes');
+			await page.goto('/backends/etiket_sync_agent_labber');
 			const pypi = page.getByRole('form', { name: 'Install from PyPI' });
-			await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-sync-agent-qcodes');
+			await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-sync-agent-labber');
 			await pypi.getByLabel('Version (optional)').fill('0.45.0');
 			await pypi.getByRole('button', { name: 'Install' }).click();
 			await expect(page.getByRole('alert')).toHaveText(notSupported('Installing a backend'));
@@ -169,7 +169,7 @@ for (const javaScriptEnabled of [true, false]) {
 		});
 
 		test('an empty package name shows a field error and keeps what was typed', async ({ page }) => {
-			await page.goto('/backends/etiket_sync_agent_qcodes');
+			await page.goto('/backends/etiket_sync_agent_labber');
 			const pypi = page.getByRole('form', { name: 'Install from PyPI' });
 			await pypi.getByLabel('Package name').fill('  ');
 			await pypi.getByLabel('Version (optional)').fill('1.2.3');

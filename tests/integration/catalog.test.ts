@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './datasets';
 import { rejection, startAgent } from './harness';
@@ -12,7 +10,11 @@ const IDENTIFIERS = [
 	'etiket_sync_agent_coretools',
 	'etiket_sync_agent_folderbase'
 ];
-const INSTALLED = ['etiket_sync_agent_quantify', 'etiket_sync_agent_folderbase'];
+const INSTALLED = [
+	'etiket_sync_agent_qcodes',
+	'etiket_sync_agent_quantify',
+	'etiket_sync_agent_folderbase'
+];
 
 const FOLDERBASE_EXAMPLE = `# Copy-paste this example to create a sync source:
 SyncSources.create(
@@ -25,7 +27,7 @@ SyncSources.create(
 )`;
 
 describe('backends', () => {
-	it('lists exactly the six backends of the SDK, two of them installed', async () => {
+	it('lists exactly the six backends of the SDK, three of them installed', async () => {
 		const { client } = await startAgent();
 		const backends = await client.listBackends();
 		expect(backends.map((backend) => backend.identifier).sort()).toEqual([...IDENTIFIERS].sort());
@@ -177,13 +179,12 @@ describe('backends', () => {
 	it('refuses a source of a backend that is not installed: 422 on backend_identifier', async () => {
 		const { client } = await startAgent();
 		const scope = (await client.listScopes())[0]!.uuid;
-		const database = path.join(tempDir('qh-catalog-'), 'experiments.db');
-		fs.writeFileSync(database, '');
+		const folder = tempDir('qh-catalog-');
 		const failure = await rejection(
 			client.createSource({
-				name: 'qcodes',
-				backend_identifier: 'etiket_sync_agent_qcodes',
-				config_data: { database_path: database, set_up: 'fridge' },
+				name: 'labber',
+				backend_identifier: 'etiket_sync_agent_labber',
+				config_data: { labber_directory: folder, set_up: 'fridge' },
 				default_scope: scope
 			})
 		);

@@ -174,10 +174,10 @@ describe('bad input gets a clear error and nothing is written', async () => {
 			status: 422,
 			code: 'ValidationError',
 			paths: ['backend_identifier'],
-			body: ({ file }) => ({
+			body: ({ root }) => ({
 				name: 'x',
-				backend_identifier: 'etiket_sync_agent_qcodes',
-				config_data: { database_path: file, set_up: 's' }
+				backend_identifier: 'etiket_sync_agent_labber',
+				config_data: { labber_directory: root, set_up: 's' }
 			})
 		},
 		{

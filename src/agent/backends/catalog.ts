@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import type { Backend, ConfigField } from '../../lib/contract';
 import { folderbase } from './folderbase/folderbase';
+import { qcodesSchemaProblem } from './qcodes/database';
+import { qcodes } from './qcodes/qcodes';
 import { quantify } from './quantify/quantify';
 import type { BackendDefinition, ConfigData } from './types';
 
@@ -44,7 +47,8 @@ export const backends: BackendDefinition[] = [
 		identifier: 'etiket_sync_agent_qcodes',
 		name: 'QCoDeS',
 		package: 'etiket-sync-agent-qcodes',
-		description: 'Sync QCoDeS datasets from a QCoDeS SQLite database.',
+		description:
+			'Sync QCoDeS datasets from a QCoDeS SQLite database, read-only: every run, running ones as they grow; experiments are the scope identifiers.',
 		configFields: [
 			{
 				name: 'database_path',
@@ -57,10 +61,16 @@ export const backends: BackendDefinition[] = [
 			},
 			setUp('Name of the experimental set-up, added as the set-up attribute.')
 		],
+		// As the SDK has it: a run's experiment name is its scope identifier.
 		scopeRule: 'optional',
 		hasOwner: true,
 		folderField: null,
-		implementation: null
+		fileField: 'database_path',
+		checkConfig: (config) => {
+			const message = qcodesSchemaProblem(String(config.database_path));
+			return message ? { field: 'database_path', message } : null;
+		},
+		implementation: qcodes
 	},
 	{
 		identifier: 'etiket_sync_agent_quantify',
@@ -198,6 +208,31 @@ export function findBackend(identifier: string): BackendDefinition | undefined {
 /** The folder a source of this backend reads, by its settings; null for backends without one. */
 export function folderOf(backend: BackendDefinition, config: ConfigData): string | null {
 	return backend.folderField ? String(config[backend.folderField]) : null;
+}
+
+/** What a source reads, folder or file: gone (a drive not mounted), the source waits for it. */
+export function dataPathOf(
+	backend: BackendDefinition,
+	config: ConfigData
+): { path: string; kind: 'folder' | 'file' } | null {
+	if (backend.folderField) return { path: String(config[backend.folderField]), kind: 'folder' };
+	if (backend.fileField) return { path: String(config[backend.fileField]), kind: 'file' };
+	return null;
+}
+
+/** Whether what a source reads is there now (links followed: a source's folder may be one). */
+export function dataIsThere(data: { path: string; kind: 'folder' | 'file' }): boolean {
+	try {
+		const stat = fs.statSync(data.path, { throwIfNoEntry: false });
+		return data.kind === 'folder' ? !!stat?.isDirectory() : !!stat?.isFile();
+	} catch {
+		return false;
+	}
+}
+
+/** Items are kept per folder or database read: another one set, the old items go missing. */
+export function itemRootOf(backend: BackendDefinition, config: ConfigData): string {
+	return dataPathOf(backend, config)?.path ?? '';
 }
 
 function pythonLiteral(value: unknown): string {

@@ -54,6 +54,7 @@ function pathProblem(resolved: string, folder: boolean): string | null {
 	try {
 		const stat = fs.statSync(resolved);
 		if (folder && !stat.isDirectory()) return `${resolved} is not a folder`;
+		if (!folder && !stat.isFile()) return `${resolved} is not a file`;
 		fs.accessSync(resolved, folder ? fs.constants.R_OK | fs.constants.X_OK : fs.constants.R_OK);
 		return null;
 	} catch (error) {
@@ -98,6 +99,10 @@ export function validateConfig(
 		const problem = pathProblem(resolved, field.name === backend.folderField);
 		if (problem) details.push({ path: at(field.name), message: problem });
 		else value[field.name] = resolved;
+	}
+	if (!details.length && backend.checkConfig) {
+		const problem = backend.checkConfig(value);
+		if (problem) details.push({ path: at(problem.field), message: problem.message });
 	}
 	return { value, details };
 }

@@ -76,9 +76,16 @@ export interface DatasetContent {
 	recorded: { identity: DatasetIdentity; folder: string } | null;
 	/** Backend-specific description of the data (e.g. Quantify's variables). */
 	extra: Record<string, unknown>;
+	/** Removes what `read` made for the upload (an export in a temporary folder), once stored. */
+	dispose?: () => Promise<void>;
 }
 
 export interface BackendImplementation {
+	/**
+	 * Live datasets are synced as they grow (at each new fingerprint, at most once a cycle),
+	 * not only once complete: a measurement can be followed while it runs.
+	 */
+	followsLive?: boolean;
 	/**
 	 * Finds every dataset under the source's folder; what it cannot read it skips and names, so
 	 * one unreadable folder never hides the others.
@@ -122,6 +129,21 @@ export interface BackendDefinition {
 	hasOwner: boolean;
 	/** The config field holding the folder the source reads; two sources may not overlap. */
 	folderField: string | null;
+	/** The config field holding the one file (a database) the source reads, if it reads one. */
+	fileField?: string;
+	/**
+	 * Checks the source's data beyond its config fields (a database of the right kind): the
+	 * problem with the field it concerns, or null.
+	 */
+	checkConfig?(config: ConfigData): { field: string; message: string } | null;
 	/** Absent: listed in the catalog, but this agent cannot run it. */
 	implementation: BackendImplementation | null;
+}
+
+/**
+ * The data cannot be read now, through no fault of its own (a database locked by the program
+ * writing it): the scan or the sync is tried again shortly, and nothing is marked failed.
+ */
+export class TryLaterError extends Error {
+	override name = 'TryLaterError';
 }

@@ -3,7 +3,7 @@
  * that xarray opens with `engine="h5netcdf"`: the first column is the dimension coordinate
  * (an HDF5 dimension scale, as netCDF-4 makes one), the others data variables attached to it.
  */
-import { loadH5wasm } from '../files/h5wasm';
+import { writeXarrayHdf5, type Attributes } from '../files/xarray-hdf5';
 
 export interface TableColumn {
 	/** The header's label, as written: `Time(us)`. */
@@ -94,31 +94,24 @@ export async function writeTableHdf5(
 	columns: TableColumn[],
 	about: { sourceFile: string; converter: string }
 ): Promise<void> {
-	const h5wasm = await loadH5wasm();
-	const file = new h5wasm.File(output, 'w');
-	try {
-		file.create_attribute('source_file', about.sourceFile);
-		file.create_attribute('converter', about.converter);
-		file.create_attribute(
-			'columns',
-			columns.map((column) => column.label)
-		);
-		const [dimension, ...variables] = columns;
-		if (!dimension) throw new Error('the table has no columns');
-		for (const column of columns) {
-			const dataset = file.create_dataset({ name: column.name, data: column.values });
-			if (column.units !== null) dataset.create_attribute('units', column.units);
-			// netCDF-4's dimension id, as h5netcdf writes it; there is one dimension.
-			dataset.create_attribute('_Netcdf4Dimid', 0, null, '<i4');
-			if (column === dimension) dataset.make_scale(column.name);
-		}
-		for (const column of variables) {
-			(file.get(column.name) as InstanceType<typeof h5wasm.Dataset>).attach_scale(
-				0,
-				`/${dimension.name}`
-			);
-		}
-	} finally {
-		file.close();
-	}
+	const [dimension, ...variables] = columns;
+	if (!dimension) throw new Error('the table has no columns');
+	const attributesOf = (column: TableColumn): Attributes =>
+		column.units === null ? {} : { units: column.units };
+	await writeXarrayHdf5(output, {
+		attributes: {
+			source_file: about.sourceFile,
+			converter: about.converter,
+			columns: columns.map((column) => column.label)
+		},
+		dimensions: [
+			{ name: dimension.name, values: dimension.values, attributes: attributesOf(dimension) }
+		],
+		variables: variables.map((column) => ({
+			name: column.name,
+			dims: [dimension.name],
+			values: column.values,
+			attributes: attributesOf(column)
+		}))
+	});
 }

@@ -1,6 +1,5 @@
-import { folderOf } from '../backends/catalog';
+import { dataIsThere, dataPathOf, itemRootOf } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
-import { isFolder } from '../files/safe-files';
 import { recordWarning } from '../services/error-inbox';
 import { saveScan } from '../services/item-queue';
 import { autoassign } from '../services/scopes';
@@ -35,13 +34,13 @@ export async function scanSource(
 			? await implementation.scanChanges(config, changedPaths, context.signal)
 			: await implementation.scan(config, context.signal);
 	const { datasets, skipped } = scan;
-	const root = folderOf(backend, config);
-	if (root && !isFolder(root)) return null;
+	const data = dataPathOf(backend, config);
+	if (data && !dataIsThere(data)) return null;
 	const { changed, missing } = saveScan(context.db, {
 		...scan,
 		sourceId: source.id,
 		configData: source.config_data,
-		root: root ?? ''
+		root: itemRootOf(backend, config)
 	});
 	for (const entry of skipped) {
 		recordWarning(context.db, {

@@ -1,7 +1,6 @@
 import { now } from '../db/database';
-import { findBackend, folderOf } from '../backends/catalog';
-import type { ConfigData } from '../backends/types';
-import { isFolder } from '../files/safe-files';
+import { dataIsThere, dataPathOf, findBackend, itemRootOf } from '../backends/catalog';
+import { TryLaterError, type ConfigData } from '../backends/types';
 import { nextDueItem, restoreRecentlyMissing } from '../services/item-queue';
 import {
 	failRunningSource,
@@ -46,29 +45,30 @@ export async function runSource(
 			message: `The backend ${source.backend_identifier} is not installed`
 		});
 	}
-	const folder = folderOf(backend, config);
-	// A folder gone (a drive not mounted) is the source's error, not a scan finding nothing:
-	// its items are not missing.
-	const folderVanished = () => {
+	const data = dataPathOf(backend, config);
+	const gone = () => data !== null && !dataIsThere(data);
+	// A folder or database gone (a drive not mounted) is the source's error, not a scan finding
+	// nothing: its items are not missing.
+	const dataVanished = () => {
 		restoreRecentlyMissing(db, source.id, new Date(Date.now() - VANISHING_MS).toISOString());
 		return failSource(
 			context,
 			source,
 			{
 				exception: 'FileNotFoundError',
-				message: `The folder ${folder} does not exist or is not a folder; the source runs again by itself once it is back`
+				message: `The ${data!.kind} ${data!.path} does not exist or is not a ${data!.kind}; the source runs again by itself once it is back`
 			},
 			recheckTime(0)
 		);
 	};
-	if (folder && !isFolder(folder)) return folderVanished();
+	if (gone()) return dataVanished();
 	if (changes && !setRunStatus(db, source.id, 'scanning')) return;
 
 	try {
 		if (changes) {
 			const paths = changes.full ? null : changes.paths;
 			const scanned = await scanSource(context, source, backend, config, paths);
-			if (!scanned) return folderVanished();
+			if (!scanned) return dataVanished();
 			for (const { dataIdentifier, settlesAt } of scanned.settling) {
 				onSettling?.([dataIdentifier], settlesAt);
 			}
@@ -76,18 +76,25 @@ export async function runSource(
 	} catch (error) {
 		if (signal.aborted) return;
 		// Gone while it was scanned (its files first, then itself): not a failure of the scan.
-		if (folder && !isFolder(folder)) return folderVanished();
-		const { name, message, stack } = describeError(error);
-		return failSource(context, source, {
-			exception: name,
-			message: `Scanning ${folder ?? source.name} failed: ${message}`,
-			traceback: stack
-		});
+		if (gone()) return dataVanished();
+		if (error instanceof TryLaterError) {
+			// Locked by its writer: scanned again next cycle; what is due is synced meanwhile.
+			context.log.info('Source "%s": %s', source.name, error.message);
+		} else {
+			const { name, message, stack } = describeError(error);
+			return failSource(context, source, {
+				exception: name,
+				message: `Scanning ${data?.path ?? source.name} failed: ${message}`,
+				traceback: stack
+			});
+		}
 	}
 	if (!setRunStatus(db, source.id, 'syncing')) return;
 
 	while (!signal.aborted && isSourceRunning(db, source.id)) {
-		const item = nextDueItem(db, source.id, folder ?? '');
+		const item = nextDueItem(db, source.id, itemRootOf(backend, config), {
+			live: backend.implementation.followsLive === true
+		});
 		if (!item) break;
 		await syncItem(context, store, { source, config, backend }, item);
 	}
@@ -103,11 +110,16 @@ export function recheckWaitingSources(context: AgentContext): void {
 	const { db, log } = context;
 	for (const source of listSourcesToRecheck(db, now())) {
 		const backend = findBackend(source.backend_identifier);
-		const folder = backend ? folderOf(backend, JSON.parse(source.config_data) as ConfigData) : null;
-		if (folder && !isFolder(folder)) {
+		const data = backend ? dataPathOf(backend, JSON.parse(source.config_data) as ConfigData) : null;
+		if (data && !dataIsThere(data)) {
 			postponeRecheck(db, source.id, recheckTime(source.rechecks + 1));
 		} else if (resumeWaitingSource(db, source.id)) {
-			log.info('Source "%s": its folder %s is back, syncing again', source.name, folder);
+			log.info(
+				'Source "%s": its %s %s is back, syncing again',
+				source.name,
+				data?.kind,
+				data?.path
+			);
 		}
 	}
 }

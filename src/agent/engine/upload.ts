@@ -2,9 +2,19 @@ import path from 'node:path';
 import type { SyncFile } from '../../lib/contract';
 import { folderOf } from '../backends/catalog';
 import { mapLimit } from '../files/map-limit';
-import type { BackendDefinition, ConfigData, DatasetContent } from '../backends/types';
+import {
+	TryLaterError,
+	type BackendDefinition,
+	type ConfigData,
+	type DatasetContent
+} from '../backends/types';
 import { now } from '../db/database';
-import { adoptDatasetUuid, saveOutcome, type QueuedItem } from '../services/item-queue';
+import {
+	adoptDatasetUuid,
+	postponeItem,
+	saveOutcome,
+	type QueuedItem
+} from '../services/item-queue';
 import { findSourceRow, isSourceRunning, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
 import type { DatasetStore, StoredFile } from './store';
@@ -13,6 +23,8 @@ import { runConversions, type CopiedFile } from './convert';
 
 /** How often an upload checks that its source still runs (stop and delete abort it). */
 const SOURCE_CHECK_MS = 250;
+/** A dataset that cannot be read now (its database locked) is tried again this much later. */
+const TRY_AGAIN_MS = 5_000;
 /** Files copied at once: a dataset of many small files is mostly waiting on the disk. */
 export const COPY_CONCURRENCY = 8;
 
@@ -41,17 +53,16 @@ export async function syncItem(
 	const top = record.task(`Sync ${item.data_identifier}`);
 	const files: SyncFile[] = [];
 	let dataset = item.dataset_uuid;
+	let content: DatasetContent | null = null;
 	try {
 		const scope = item.scope_uuid;
 		if (!scope) throw new Error(`No scope for "${item.scope_identifier}": map it first`);
 
 		const readTask = record.task(`Read the dataset with ${backend.name}`, top);
-		const content = await backend
-			.implementation!.read(config, item.data_identifier)
-			.catch((error) => {
-				record.error(readTask, error);
-				throw error;
-			});
+		content = await backend.implementation!.read(config, item.data_identifier).catch((error) => {
+			record.error(readTask, error);
+			throw error;
+		});
 		record.log(
 			readTask,
 			`"${content.name}": ${content.files.length} files, collected ${content.collected}`
@@ -170,6 +181,16 @@ export async function syncItem(
 		if (saveItemOutcome(context, item, { logs: record.logs, files }, null))
 			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
 	} catch (error) {
+		if (error instanceof TryLaterError) {
+			postponeItem(db, item, new Date(Date.now() + TRY_AGAIN_MS).toISOString());
+			log.info(
+				'"%s" of "%s" is read again shortly: %s',
+				item.data_identifier,
+				source.name,
+				error.message
+			);
+			return;
+		}
 		if (signal.aborted) {
 			const why = context.signal.aborted
 				? 'the agent is stopping'
@@ -194,6 +215,7 @@ export async function syncItem(
 			);
 	} finally {
 		clearInterval(watch);
+		await content?.dispose?.();
 	}
 }
 

@@ -159,9 +159,15 @@ export interface QueuedItem {
 
 /**
  * The source's next item due for a sync, highest priority first; none when all are done.
- * Only items found under `root`, the folder the caller reads them from, and not missing.
+ * Only items found under `root`, the folder the caller reads them from, and not missing;
+ * live ones only with `live` (a backend that syncs a measurement as it grows).
  */
-export function nextDueItem(db: Db, sourceId: number, root: string): QueuedItem | undefined {
+export function nextDueItem(
+	db: Db,
+	sourceId: number,
+	root: string,
+	{ live }: { live: boolean } = { live: false }
+): QueuedItem | undefined {
 	return db
 		.prepare(
 			`SELECT id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets,
@@ -171,10 +177,10 @@ export function nextDueItem(db: Db, sourceId: number, root: string): QueuedItem 
 						WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)
 				) AS scope_uuid
 			FROM items WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND missing = 0
-				AND root = ? AND live = 0 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+				AND root = ? AND (live = 0 OR ?) AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 			ORDER BY priority DESC, id LIMIT 1`
 		)
-		.get(sourceId, root, now()) as QueuedItem | undefined;
+		.get(sourceId, root, live ? 1 : 0, now()) as QueuedItem | undefined;
 }
 
 /**
@@ -207,6 +213,16 @@ export function saveOutcome(
 		saveSyncRecord(db, item.id, record);
 		return true;
 	});
+}
+
+/**
+ * Leaves an item that could not be read now (its data locked) for `at`, without counting an
+ * attempt or recording an error; unless it changed meanwhile.
+ */
+export function postponeItem(db: Db, item: QueuedItem, at: string): void {
+	db.prepare(
+		'UPDATE items SET next_attempt_at = ? WHERE id = ? AND fingerprint IS ? AND resets = ?'
+	).run(at, item.id, item.fingerprint, item.resets);
 }
 
 /**

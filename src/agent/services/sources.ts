@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { ErrorDetail, Source, SourceStatus } from '../../lib/contract';
 import { ContractError } from './contract-error';
 import { foldersOverlap, realPathOr, validateConfig } from '../backends/config';
-import { findBackend, folderOf } from '../backends/catalog';
+import { findBackend, itemRootOf } from '../backends/catalog';
 import type { BackendDefinition, ConfigData } from '../backends/types';
 import type { Db } from '../db/database';
 import { now, writeTransaction } from '../db/database';
@@ -104,7 +104,10 @@ function validateSettings(db: Db, settings: SourceSettings, selfId: number | nul
 		});
 	}
 
-	const folder = backend.folderField ? config[backend.folderField] : undefined;
+	// Two sources reading one folder (or one inside the other), or one database, would sync
+	// the same datasets twice.
+	const field = backend.folderField ?? backend.fileField;
+	const folder = field ? config[field] : undefined;
 	if (typeof folder === 'string') {
 		const others = db
 			.prepare(
@@ -114,7 +117,7 @@ function validateSettings(db: Db, settings: SourceSettings, selfId: number | nul
 		// By real paths: the same folder reached through a link is the same folder.
 		const real = realPathOr(folder);
 		for (const other of others) {
-			const otherFolder = (JSON.parse(other.config_data) as ConfigData)[backend.folderField!];
+			const otherFolder = (JSON.parse(other.config_data) as ConfigData)[field!];
 			if (typeof otherFolder !== 'string') continue;
 			const otherReal = realPathOr(otherFolder);
 			if (!foldersOverlap(real, otherReal)) continue;
@@ -123,8 +126,10 @@ function validateSettings(db: Db, settings: SourceSettings, selfId: number | nul
 					? `; their real paths are ${real} and ${otherReal}`
 					: '';
 			details.push({
-				path: `config_data.${backend.folderField}`,
-				message: `Overlaps the folder of source "${other.name}" (${otherFolder})${throughLinks}`
+				path: `config_data.${field}`,
+				message: backend.folderField
+					? `Overlaps the folder of source "${other.name}" (${otherFolder})${throughLinks}`
+					: `Source "${other.name}" already reads this database (${otherFolder})${throughLinks}`
 			});
 		}
 	}
@@ -218,8 +223,8 @@ export function updateSource(
 			)
 			.get(name, JSON.stringify(config), defaultScope, autoassign ? 1 : 0, id) as SourceRow;
 		if (defaultScope !== row.default_scope) refreshUnmapped(db, id);
-		// Another folder starts afresh: what was found in the old one is missing at once.
-		markOtherRootsMissing(db, id, folderOf(backend, config) ?? '');
+		// Another folder or database starts afresh: what was found in the old one is missing at once.
+		markOtherRootsMissing(db, id, itemRootOf(backend, config));
 		return toSource(findSourceRow(db, id) ?? updated);
 	});
 }
