@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadH5wasm } from '../../src/agent/files/h5wasm';
 import { agentWithScope, rejection } from './harness';
 import { manifestOf, md5, tempDir } from './datasets';
-import { QcodesWriter } from './qcodes-database';
+import { QcodesWriter } from '../qcodes-database';
 
 const QCODES = 'etiket_sync_agent_qcodes';
 const SLOW = { timeout: 20_000, interval: 100 };
@@ -255,6 +255,18 @@ describe('the QCoDeS backend', () => {
 				dims: ['point_2'],
 				values: [0.1, 0.2]
 			});
+			const sweepDetail = await client.getItem({ id: source.id, item_id: sweepItem.id });
+			expect(sweepDetail.sync_record.dataset).toEqual({
+				name: 'IV sweep',
+				collected: manifest.collected,
+				description: manifest.description,
+				tags: ['Gate voltage', 'Current'],
+				attributes: { sample: 'device_A', 'set-up': 'fridge-1', inspectr_tag: 'star' },
+				parameters: [
+					{ name: 'gate', long_name: 'Gate voltage', units: 'V', dims: ['gate'], shape: [5] },
+					{ name: 'current', long_name: 'Current', units: 'A', dims: ['gate'], shape: [5] }
+				]
+			});
 			const detail = await client.getItem({
 				id: source.id,
 				item_id: byRun.get(String(runs.scatter))!.id
@@ -429,6 +441,48 @@ describe('the QCoDeS backend', () => {
 				SLOW
 			);
 			writer.close();
+		}
+	);
+
+	it(
+		'waits for a database that vanished (a drive unplugged), its runs not missing, and syncs again once it is back',
+		{ timeout: 60_000 },
+		async () => {
+			const { client, dir, start } = await qcodesAgent();
+			const writer = new QcodesWriter(path.join(dir, 'usb.db'), { wal: false });
+			writer.run({ name: 'first', params: [{ name: 'x' }], rows: [{ x: 1 }] });
+			writer.close();
+			const source = await start(writer.file);
+			await vi.waitFor(
+				async () =>
+					expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
+				SLOW
+			);
+			fs.renameSync(writer.file, `${writer.file}.away`);
+			await vi.waitFor(
+				async () =>
+					expect(await client.getSource({ id: source.id })).toMatchObject({
+						status: 'error',
+						items_missing: 0
+					}),
+				SLOW
+			);
+			const [error] = (await client.listSourceErrors({ id: source.id })).items;
+			expect(error!.message).toBe(
+				`The file ${writer.file} does not exist or is not a file; the source runs again by itself once it is back`
+			);
+			fs.renameSync(`${writer.file}.away`, writer.file);
+			const back = new QcodesWriter(writer.file, { wal: false, schema: false });
+			back.run({ name: 'second', params: [{ name: 'x' }], rows: [{ x: 2 }] });
+			back.close();
+			await vi.waitFor(
+				async () =>
+					expect(await client.getSource({ id: source.id })).toMatchObject({
+						items_total: 2,
+						items_synced: 2
+					}),
+				SLOW
+			);
 		}
 	);
 

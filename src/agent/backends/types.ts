@@ -1,4 +1,4 @@
-import type { ConfigField, ScopeRule } from '../../lib/contract';
+import type { ConfigField, DatasetParameter, ScopeRule } from '../../lib/contract';
 import type { SkippedEntry } from '../files/safe-files';
 
 export type ConfigData = Record<string, unknown>;
@@ -67,6 +67,8 @@ export interface DatasetContent {
 	/** Numbers and booleans stay what they are. */
 	attributes: Record<string, string | number | boolean>;
 	files: DatasetFile[];
+	/** The parameters of its data (coordinates, then variables), where the backend reads them. */
+	parameters: DatasetParameter[];
 	conversions: Conversion[];
 	/** Entries of the dataset left out (links, FIFOs, unreadable folders), named in its record. */
 	skipped: SkippedEntry[];

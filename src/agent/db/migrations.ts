@@ -392,5 +392,8 @@ export const migrations: string[] = [
 	`,
 
 	// 8: a converter's page counts the files it converted without reading every file row.
-	`CREATE INDEX sync_files_by_converter ON sync_files (converter) WHERE converter IS NOT NULL;`
+	`CREATE INDEX sync_files_by_converter ON sync_files (converter) WHERE converter IS NOT NULL;`,
+
+	// 9: what the last sync read of the dataset (name, tags, attributes, parameters), as JSON.
+	`ALTER TABLE sync_records ADD COLUMN dataset TEXT;`
 ];

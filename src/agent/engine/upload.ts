@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SyncFile } from '../../lib/contract';
+import type { DatasetSummary, SyncFile } from '../../lib/contract';
 import { folderOf } from '../backends/catalog';
 import { mapLimit } from '../files/map-limit';
 import {
@@ -178,7 +178,14 @@ export async function syncItem(
 				);
 		}
 		record.log(uploadTask, `${stored.length} files stored`);
-		if (saveItemOutcome(context, item, { logs: record.logs, files }, null))
+		if (
+			saveItemOutcome(
+				context,
+				item,
+				{ logs: record.logs, files, dataset: summaryOf(content) },
+				null
+			)
+		)
 			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
 	} catch (error) {
 		if (error instanceof TryLaterError) {
@@ -205,7 +212,14 @@ export async function syncItem(
 		}
 		const { message } = describeError(error);
 		if (!record.hasErrors) record.error(top, error);
-		if (saveItemOutcome(context, item, { logs: record.logs, files }, message))
+		if (
+			saveItemOutcome(
+				context,
+				item,
+				{ logs: record.logs, files, dataset: content && summaryOf(content) },
+				message
+			)
+		)
 			log.error(
 				'Failed to sync "%s" of "%s": %s',
 				item.data_identifier,
@@ -217,6 +231,12 @@ export async function syncItem(
 		clearInterval(watch);
 		await content?.dispose?.();
 	}
+}
+
+/** What the item page shows of the dataset a sync read. */
+function summaryOf(content: DatasetContent): DatasetSummary {
+	const { name, collected, description, tags, attributes, parameters } = content;
+	return { name, collected, description, tags, attributes, parameters };
 }
 
 /** The columns of a file row that did not reach the store. */

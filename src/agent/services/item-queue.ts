@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { SyncFile, SyncRecordEntry } from '../../lib/contract';
 import type { ScanResult } from '../backends/types';
 import { now, writeTransaction, type Db } from '../db/database';
 import { searchKey } from './items';
-import { refreshUnmapped, waitsForMapping } from './scopes';
+import { waitsForMapping } from './scopes';
 import { saveSyncRecord } from './sync-records';
 
 /** After the n-th failed attempt, wait this long: 20 min, 1 h, 2 h, 8 h, then daily. */
@@ -111,8 +110,8 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 		for (const item of known.values()) {
 			if (unseen(item.data_identifier)) missing += markMissing.run(time, item.id).changes;
 		}
-		// What the upserts skipped may wait for a mapping or not since it was saved.
-		refreshUnmapped(db, scan.sourceId);
+		// The rows the upserts skipped keep their flag: every change of a mapping or of the
+		// default scope recomputes it for the whole source (refreshUnmapped).
 		return { changed, missing };
 	});
 }
@@ -191,7 +190,7 @@ export function nextDueItem(
 export function saveOutcome(
 	db: Db,
 	item: QueuedItem,
-	record: { logs: SyncRecordEntry[]; files: SyncFile[] },
+	record: Parameters<typeof saveSyncRecord>[2],
 	error: string | null
 ): boolean {
 	return writeTransaction(db, () => {

@@ -1,5 +1,6 @@
 import type {
 	ConverterUsage,
+	DatasetSummary,
 	SyncFile,
 	SyncFileStatus,
 	SyncFileSummary,
@@ -16,7 +17,7 @@ import { twoWayPage } from './cursor';
 export function saveSyncRecord(
 	db: Db,
 	itemId: number,
-	record: { logs: SyncRecordEntry[]; files: SyncFile[] }
+	record: { logs: SyncRecordEntry[]; files: SyncFile[]; dataset: DatasetSummary | null }
 ): void {
 	const counts: SyncFileSummary['counts'] = { OK: 0, ERROR: 0, SKIPPED: 0 };
 	let size = 0;
@@ -25,12 +26,20 @@ export function saveSyncRecord(
 		if (file.status === 'OK') size += file.size ?? 0;
 	}
 	db.prepare(
-		`INSERT INTO sync_records (item_id, logs, files_ok, files_error, files_skipped, files_size)
-		VALUES (?, ?, ?, ?, ?, ?)
+		`INSERT INTO sync_records (item_id, logs, files_ok, files_error, files_skipped, files_size, dataset)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (item_id) DO UPDATE SET logs = excluded.logs, files_ok = excluded.files_ok,
 			files_error = excluded.files_error, files_skipped = excluded.files_skipped,
-			files_size = excluded.files_size`
-	).run(itemId, JSON.stringify(record.logs), counts.OK, counts.ERROR, counts.SKIPPED, size);
+			files_size = excluded.files_size, dataset = excluded.dataset`
+	).run(
+		itemId,
+		JSON.stringify(record.logs),
+		counts.OK,
+		counts.ERROR,
+		counts.SKIPPED,
+		size,
+		record.dataset && JSON.stringify(record.dataset)
+	);
 	db.prepare('DELETE FROM sync_files WHERE item_id = ?').run(itemId);
 	const insert = db.prepare(
 		`INSERT INTO sync_files (item_id, position, name, status, size, md5, m_time, converter, error)
@@ -52,18 +61,20 @@ export function saveSyncRecord(
 }
 
 /**
- * An item's sync record as the JSON text of a `SyncRecord`: the task tree goes out as stored
- * (it is not parsed to be serialized again), with the files' summary; empty before any sync.
+ * An item's sync record as the JSON text of a `SyncRecord`: the task tree and the dataset go
+ * out as stored (not parsed to be serialized again), with the files' summary; empty before
+ * any sync.
  */
 export function syncRecordJson(db: Db, itemId: number): string {
 	const row = db
 		.prepare(
-			`SELECT logs, files_ok, files_error, files_skipped, files_size FROM sync_records
+			`SELECT logs, files_ok, files_error, files_skipped, files_size, dataset FROM sync_records
 			WHERE item_id = ?`
 		)
 		.get(itemId) as
 		| {
 				logs: string;
+				dataset: string | null;
 				files_ok: number;
 				files_error: number;
 				files_skipped: number;
@@ -78,7 +89,7 @@ export function syncRecordJson(db: Db, itemId: number): string {
 		},
 		size: row?.files_size ?? 0
 	};
-	return `{"logs":${row?.logs ?? '[]'},"file_summary":${JSON.stringify(summary)}}`;
+	return `{"logs":${row?.logs ?? '[]'},"file_summary":${JSON.stringify(summary)},"dataset":${row?.dataset ?? 'null'}}`;
 }
 
 type FileRow = SyncFile & { position: number };

@@ -81,9 +81,40 @@ export const SyncFileSummary = z
 	})
 	.meta({ id: 'SyncFileSummary' });
 
-/** An item's last sync: its task tree (bounded: a long run of entries is summed up) and files. */
+/** A parameter of a dataset's data: a coordinate or a variable, over its dimensions. */
+export const DatasetParameter = z
+	.object({
+		name: z.string(),
+		long_name: z.string().nullable(),
+		units: z.string().nullable(),
+		dims: z.array(z.string()),
+		shape: z.array(z.number().int().nonnegative())
+	})
+	.meta({ id: 'DatasetParameter' });
+
+/** What a sync read of the dataset: its metadata, and the parameters of its data. */
+export const DatasetSummary = z
+	.object({
+		name: z.string(),
+		collected: z.string(),
+		description: z.string().nullable(),
+		tags: z.array(z.string()),
+		attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+		parameters: z.array(DatasetParameter)
+	})
+	.meta({ id: 'DatasetSummary' });
+
+/**
+ * An item's last sync: its task tree (bounded: a long run of entries is summed up), files,
+ * and what it read of the dataset (null when it could not read it; other sync APIs leave it
+ * out, so it defaults).
+ */
 export const SyncRecord = z
-	.object({ logs: z.array(SyncRecordEntry), file_summary: SyncFileSummary })
+	.object({
+		logs: z.array(SyncRecordEntry),
+		file_summary: SyncFileSummary,
+		dataset: DatasetSummary.nullable().default(null)
+	})
 	.meta({ id: 'SyncRecord' });
 
 export const ItemDetail = Item.extend({ sync_record: SyncRecord }).meta({ id: 'ItemDetail' });
@@ -190,4 +221,6 @@ export type SyncRecordEntry = z.infer<typeof SyncRecordEntry>;
 export type SyncFile = z.infer<typeof SyncFile>;
 export type SyncFileStatus = z.infer<typeof SyncFileStatus>;
 export type SyncFileSummary = z.infer<typeof SyncFileSummary>;
+export type DatasetParameter = z.infer<typeof DatasetParameter>;
+export type DatasetSummary = z.infer<typeof DatasetSummary>;
 export type ItemListQuery = z.input<typeof ItemListQuery>;

@@ -107,6 +107,8 @@ export const folderbase: BackendImplementation = {
 			tags: info.keywords,
 			attributes: info.attributes,
 			files: files.map(({ name, path }) => ({ name, path })),
+			// Its files are whatever the lab put there: no parameters are read from them.
+			parameters: [],
 			conversions: conversionsOf(
 				info.converters,
 				files.map((file) => file.name)

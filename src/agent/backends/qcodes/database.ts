@@ -36,6 +36,20 @@ const BUSY_TIMEOUT_MS = 500;
 const connections = new Map<string, { db: QcodesDb; identity: string; usedAt: number }>();
 /** A connection unused this long (its source deleted or stopped) is closed. */
 const IDLE_MS = 5 * 60_000;
+let idleCheck: NodeJS.Timeout | null = null;
+
+function openReadOnly(file: string): QcodesDb {
+	return new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+}
+
+function close(file: string): void {
+	connections.get(file)?.db.close();
+	connections.delete(file);
+	if (connections.size === 0 && idleCheck) {
+		clearInterval(idleCheck);
+		idleCheck = null;
+	}
+}
 
 /**
  * The open read-only connection to the database at `file`, opened anew when the file there
@@ -44,24 +58,21 @@ const IDLE_MS = 5 * 60_000;
 function connectionTo(file: string): QcodesDb {
 	const stat = fs.statSync(file);
 	const identity = `${stat.dev}:${stat.ino}`;
-	const now = Date.now();
-	for (const [other, open] of connections) {
-		if (other === file ? open.identity !== identity : now - open.usedAt > IDLE_MS) {
-			open.db.close();
-			connections.delete(other);
-		}
-	}
 	let open = connections.get(file);
-	if (!open) {
-		const db = new Database(file, {
-			readonly: true,
-			fileMustExist: true,
-			timeout: BUSY_TIMEOUT_MS
-		});
-		open = { db, identity, usedAt: now };
-		connections.set(file, open);
+	if (open && open.identity !== identity) {
+		close(file);
+		open = undefined;
 	}
-	open.usedAt = now;
+	if (!open) {
+		open = { db: openReadOnly(file), identity, usedAt: 0 };
+		connections.set(file, open);
+		idleCheck ??= setInterval(() => {
+			for (const [other, { usedAt }] of connections) {
+				if (Date.now() - usedAt > IDLE_MS) close(other);
+			}
+		}, IDLE_MS).unref();
+	}
+	open.usedAt = Date.now();
 	return open.db;
 }
 
@@ -77,8 +88,7 @@ export function withQcodesDatabase<T>(file: string, read: (db: QcodesDb) => T): 
 		const later = asTryLater(error, file);
 		if (later) throw later;
 		// Whatever went wrong, the next read starts from a new connection.
-		connections.get(file)?.db.close();
-		connections.delete(file);
+		close(file);
 		throw error;
 	}
 }
@@ -91,27 +101,28 @@ function asTryLater(error: unknown, file: string): TryLaterError | null {
 	return null;
 }
 
-/** Why the file is not a QCoDeS database, or null when it is one. */
+/**
+ * Why the file is not a QCoDeS database, or null when it is one (or is locked: it looks like
+ * one). Checked once, when a source is saved: the connection is not kept.
+ */
 export function qcodesSchemaProblem(file: string): string | null {
+	let db: QcodesDb | null = null;
 	try {
-		return withQcodesDatabase(file, (db) => {
-			const tables = new Set(
-				(
-					db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
-						name: string;
-					}[]
-				).map((row) => row.name)
-			);
-			const missing = ['experiments', 'runs'].filter((table) => !tables.has(table));
-			return missing.length
-				? `${file} is an SQLite database without QCoDeS's ${missing.join(' and ')} table${missing.length > 1 ? 's' : ''}`
-				: null;
-		});
+		db = openReadOnly(file);
+		const tables = new Set(
+			db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
+		);
+		const missing = ['experiments', 'runs'].filter((table) => !tables.has(table));
+		return missing.length
+			? `${file} is an SQLite database without QCoDeS's ${missing.join(' and ')} table${missing.length > 1 ? 's' : ''}`
+			: null;
 	} catch (error) {
-		if (error instanceof TryLaterError) return null;
+		if (asTryLater(error, file)) return null;
 		const code = (error as { code?: string }).code;
 		if (code === 'SQLITE_NOTADB') return `${file} is not an SQLite database`;
 		return `${file} cannot be read as an SQLite database: ${(error as Error).message}`;
+	} finally {
+		db?.close();
 	}
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { npy } from '../../../../tests/integration/qcodes-database';
+import { npy } from '../../../../tests/qcodes-database';
 import { parseNpy } from './npy';
 
 const f8 = (values: number[]) => Buffer.from(Float64Array.from(values).buffer);

@@ -163,6 +163,7 @@ export const qcodes: BackendImplementation = {
 				],
 				attributes: run.attributes(String(config.set_up)),
 				files,
+				parameters: run.data.parameters,
 				conversions: [],
 				skipped: [],
 				notes,

@@ -3,6 +3,7 @@
  * parameter is a variable over its setpoints; setpoints that form a grid become dimension
  * coordinates (sorted, as pandas leaves them), any other shape stays flat over a point index.
  */
+import type { DatasetParameter } from '../../../lib/contract';
 import type { ArrayValues, Dimension, Variable, XarrayDataset } from '../../files/xarray-hdf5';
 import { lengthOf } from '../../files/xarray-hdf5';
 import { quoted, type ParamSpec, type QcodesDb } from './database';
@@ -13,18 +14,10 @@ export const MAX_RUN_VALUES = 50_000_000;
 /** A grid may hold up to this many cells per point measured (a sweep stopped half-way). */
 const GRID_FILL = 2;
 
-export interface VariableSummary {
-	name: string;
-	long_name: string;
-	units: string;
-	dims: string[];
-	shape: number[];
-}
-
 export interface RunData {
 	dataset: Pick<XarrayDataset, 'dimensions' | 'variables'>;
 	/** Every parameter exported: the coordinates, then the variables. */
-	parameters: VariableSummary[];
+	parameters: DatasetParameter[];
 	/** Measured points (rows of values) over all dependents. */
 	points: number;
 	notes: string[];

@@ -111,6 +111,16 @@ export const quantify: BackendImplementation = {
 			tags,
 			attributes: { 'set-up': String(config.set_up) },
 			files: files.map((file) => ({ name: file.name, path: file.path })),
+			// Coordinates first, as the other backends list them.
+			parameters: [...info.variables]
+				.sort((a, b) => Number(b.role === 'coordinate') - Number(a.role === 'coordinate'))
+				.map(({ name, long_name, units, dims, shape }) => ({
+					name,
+					long_name,
+					units,
+					dims,
+					shape
+				})),
 			conversions: [],
 			skipped,
 			notes: [],

@@ -35,13 +35,22 @@ export class QcodesWriter {
 	/** The experiment of runs that name none. */
 	#default: number | null = null;
 
+	/** `schema: false` opens a database written before, at its own version. */
 	constructor(
 		readonly file: string,
-		{ version = 9, wal = true }: { version?: number; wal?: boolean } = {}
+		{
+			version = 9,
+			wal = true,
+			schema = true
+		}: { version?: number; wal?: boolean; schema?: boolean } = {}
 	) {
-		this.version = version;
 		this.db = new Database(file);
 		if (wal) this.db.pragma('journal_mode = WAL');
+		if (!schema) {
+			this.version = this.db.pragma('user_version', { simple: true }) as number;
+			return;
+		}
+		this.version = version;
 		this.db.exec(`
 			CREATE TABLE IF NOT EXISTS experiments (exp_id INTEGER PRIMARY KEY, name TEXT, sample_name TEXT,
 				start_time INTEGER, end_time INTEGER, run_counter INTEGER, format_string TEXT);
