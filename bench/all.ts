@@ -2,7 +2,8 @@
  * Every benchmark in one run, at lab scale (issue #7): builds the dashboard if it is older than
  * its sources, seeds a fresh embedded sync API with 50 sources, 1,000,000 items and 10,000
  * errors, measures each page against the sync API calls behind it, 50 viewers at once, the
- * folder scan, new data in a watched folder and the live log stream; prints one table and writes bench/results.json.
+ * folder scan, a QCoDeS database's scan and export, new data in a watched folder and the live
+ * log stream; prints one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
  *                     of the viewers and of the live fan-out (60 s each by default)
