@@ -423,12 +423,18 @@ describe('the QCoDeS backend', () => {
 			);
 			writer.db.exec('BEGIN EXCLUSIVE');
 			writer.db.exec(`UPDATE runs SET name = 'renamed' WHERE run_id = 1`);
+			// A reset makes the run due while the lock holds: its read meets the lock too.
+			await client.resetSourceItems({ id: source.id, include_successful: true });
 			// Long enough for several cycles to meet the lock.
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			expect(await client.getSource({ id: source.id })).toMatchObject({
 				status: expect.not.stringMatching(/error/),
+				items_synced: 0,
 				items_failed: 0
 			});
+			const [waiting] = (await client.listSourceItems({ id: source.id })).items;
+			expect(waiting).toMatchObject({ synchronized: false, error: null, attempts: 0 });
+			expect(waiting!.next_attempt_at).not.toBeNull();
 			writer.db.exec('COMMIT');
 			writer.run({ name: 'second', params: [{ name: 'x' }], rows: [{ x: 2 }] });
 			await vi.waitFor(
