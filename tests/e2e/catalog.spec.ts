@@ -32,7 +32,7 @@ test('the catalog lists the six backends with their installed state', async ({ p
 		['QH datasets', 'etiket_sync_agent_native', false, 'default scope or scope mappings'],
 		['QCoDeS', 'etiket_sync_agent_qcodes', true, 'default scope or scope mappings'],
 		['Quantify', 'etiket_sync_agent_quantify', true, 'needs a default scope'],
-		['Labber', 'etiket_sync_agent_labber', false, 'needs a default scope'],
+		['Labber', 'etiket_sync_agent_labber', true, 'needs a default scope'],
 		['Core Tools', 'etiket_sync_agent_coretools', false, 'default scope or scope mappings'],
 		['FolderBase', FOLDERBASE, true, 'default scope or scope mappings']
 	] as const;
@@ -140,7 +140,7 @@ test('a backend that is not installed says the agent cannot run it, and marks se
 	expect(curl).toContain('"password": "<password>"');
 
 	// A backend whose sources need a default scope asks for one in both requests.
-	await page.goto('/backends/etiket_sync_agent_labber');
+	await page.goto('/backends/etiket_sync_agent_coretools');
 	const example = await page.getByRole('figure', { name: 'Python example' }).textContent();
 	expect(example).toContain('default_scope="<scope uuid>",');
 	const labberCurl = await page
@@ -159,9 +159,9 @@ for (const javaScriptEnabled of [true, false]) {
 		test.use({ javaScriptEnabled });
 
 		test('installing from PyPI shows the agent refusing it', async ({ page }) => {
-			await page.goto('/backends/etiket_sync_agent_labber');
+			await page.goto('/backends/etiket_sync_agent_coretools');
 			const pypi = page.getByRole('form', { name: 'Install from PyPI' });
-			await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-sync-agent-labber');
+			await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-sync-agent-coretools');
 			await pypi.getByLabel('Version (optional)').fill('0.45.0');
 			await pypi.getByRole('button', { name: 'Install' }).click();
 			await expect(page.getByRole('alert')).toHaveText(notSupported('Installing a backend'));
@@ -169,7 +169,7 @@ for (const javaScriptEnabled of [true, false]) {
 		});
 
 		test('an empty package name shows a field error and keeps what was typed', async ({ page }) => {
-			await page.goto('/backends/etiket_sync_agent_labber');
+			await page.goto('/backends/etiket_sync_agent_coretools');
 			const pypi = page.getByRole('form', { name: 'Install from PyPI' });
 			await pypi.getByLabel('Package name').fill('  ');
 			await pypi.getByLabel('Version (optional)').fill('1.2.3');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './datasets';
 import { rejection, startAgent } from './harness';
 
 const IDENTIFIERS = [
@@ -13,6 +12,7 @@ const IDENTIFIERS = [
 const INSTALLED = [
 	'etiket_sync_agent_qcodes',
 	'etiket_sync_agent_quantify',
+	'etiket_sync_agent_labber',
 	'etiket_sync_agent_folderbase'
 ];
 
@@ -27,7 +27,7 @@ SyncSources.create(
 )`;
 
 describe('backends', () => {
-	it('lists exactly the six backends of the SDK, three of them installed', async () => {
+	it('lists exactly the six backends of the SDK, four of them installed', async () => {
 		const { client } = await startAgent();
 		const backends = await client.listBackends();
 		expect(backends.map((backend) => backend.identifier).sort()).toEqual([...IDENTIFIERS].sort());
@@ -178,14 +178,11 @@ describe('backends', () => {
 
 	it('refuses a source of a backend that is not installed: 422 on backend_identifier', async () => {
 		const { client } = await startAgent();
-		const scope = (await client.listScopes())[0]!.uuid;
-		const folder = tempDir('qh-catalog-');
 		const failure = await rejection(
 			client.createSource({
-				name: 'labber',
-				backend_identifier: 'etiket_sync_agent_labber',
-				config_data: { labber_directory: folder, set_up: 'fridge' },
-				default_scope: scope
+				name: 'core tools',
+				backend_identifier: 'etiket_sync_agent_coretools',
+				config_data: { dbname: 'core_tools', user: 'lab', password: 'secret' }
 			})
 		);
 		expect(failure).toMatchObject({ status: 422, code: 'ValidationError' });

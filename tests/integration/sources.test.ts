@@ -174,10 +174,10 @@ describe('bad input gets a clear error and nothing is written', async () => {
 			status: 422,
 			code: 'ValidationError',
 			paths: ['backend_identifier'],
-			body: ({ root }) => ({
+			body: () => ({
 				name: 'x',
-				backend_identifier: 'etiket_sync_agent_labber',
-				config_data: { labber_directory: root, set_up: 's' }
+				backend_identifier: 'etiket_sync_agent_coretools',
+				config_data: { dbname: 'core_tools', user: 'lab', password: 'secret' }
 			})
 		},
 		{

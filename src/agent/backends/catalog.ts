@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Backend, ConfigField } from '../../lib/contract';
 import { folderbase } from './folderbase/folderbase';
+import { labber } from './labber/labber';
 import { qcodesSchemaProblem } from './qcodes/database';
 import { qcodes } from './qcodes/qcodes';
 import { quantify } from './quantify/quantify';
@@ -100,7 +101,8 @@ export const backends: BackendDefinition[] = [
 		identifier: 'etiket_sync_agent_labber',
 		name: 'Labber',
 		package: 'etiket-sync-agent-labber',
-		description: 'Sync Labber log files (.hdf5) from a Labber data directory.',
+		description:
+			'Sync Labber log files (.hdf5) from a Labber data directory (YYYY/MM/Data_MMDD/<name>.hdf5), each with an xarray-readable export of its logs.',
 		configFields: [
 			{
 				name: 'labber_directory',
@@ -117,7 +119,7 @@ export const backends: BackendDefinition[] = [
 		scopeRule: 'required',
 		hasOwner: true,
 		folderField: 'labber_directory',
-		implementation: null
+		implementation: labber
 	},
 	{
 		identifier: 'etiket_sync_agent_coretools',

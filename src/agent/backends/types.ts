@@ -22,6 +22,11 @@ export interface DatasetFile {
 	name: string;
 	/** Where it is on disk now. */
 	path: string;
+	/**
+	 * Made by the backend for this upload (an export in a temporary folder), not one of the
+	 * user's files: it need not lie inside the source's folder.
+	 */
+	made?: boolean;
 }
 
 /** A file the dataset asks to have converted while it syncs. */

@@ -83,7 +83,7 @@ export async function syncItem(
 			signal.throwIfAborted();
 			try {
 				const copy = await store.putFile(scope, dataset, file, previous.get(file.name), {
-					root,
+					root: file.made ? undefined : root,
 					signal
 				});
 				const row: SyncFile = {

@@ -30,7 +30,7 @@ const RUN_COLUMNS = new Set([
 ]);
 
 /** How long a read waits for a writer's lock before it is tried again later. */
-const BUSY_TIMEOUT_MS = 500;
+const BUSY_TIMEOUT_MS = 100;
 
 /** Connections kept between scans: each new one parses the schema, a table per run. */
 const connections = new Map<string, { db: QcodesDb; identity: string; usedAt: number }>();

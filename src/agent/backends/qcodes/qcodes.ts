@@ -137,11 +137,11 @@ export const qcodes: BackendImplementation = {
 		try {
 			const dataFile = path.join(folder, DATA_FILE);
 			await writeXarrayHdf5(dataFile, { ...run.data.dataset, attributes: run.fileAttributes });
-			const files = [{ name: DATA_FILE, path: dataFile }];
+			const files = [{ name: DATA_FILE, path: dataFile, made: true }];
 			if (run.snapshot) {
 				const snapshotFile = path.join(folder, 'snapshot.json');
 				await fsp.writeFile(snapshotFile, run.snapshot);
-				files.push({ name: 'snapshot.json', path: snapshotFile });
+				files.push({ name: 'snapshot.json', path: snapshotFile, made: true });
 			}
 			const state = memories.get(file)?.incomplete.get(runId);
 			const abandoned = state !== undefined && Date.now() - state.changedAt >= ABANDONED_MS;
