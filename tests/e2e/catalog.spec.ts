@@ -140,7 +140,7 @@ test('a backend that is not installed says the agent cannot run it, and marks se
 	expect(curl).toContain('"password": "<password>"');
 
 	// A backend whose sources need a default scope asks for one in both requests.
-	await page.goto('/backends/etiket_sync_agent_coretools');
+	await page.goto('/backends/etiket_sync_agent_labber');
 	const example = await page.getByRole('figure', { name: 'Python example' }).textContent();
 	expect(example).toContain('default_scope="<scope uuid>",');
 	const labberCurl = await page
