@@ -17,3 +17,6 @@ export function ownerWords(backend: Pick<Backend, 'has_owner'>): string {
 export function installedStatus(installed: boolean): string {
 	return installed ? 'installed' : 'not_installed';
 }
+
+/** The Python sync agent's own package: a backend listed under it is built into that agent. */
+export const AGENT_PACKAGE = 'etiket-sync-agent';

@@ -139,6 +139,10 @@ test('a backend that is not installed says the agent cannot run it, and marks se
 	expect(curl).toContain('"port": 5432,');
 	expect(curl).toContain('"password": "<password>"');
 
+	// The native backend is the Python agent's own: no package installs it here.
+	await page.goto('/backends/etiket_sync_agent_native');
+	await expect(page.getByText('is part of the Python sync agent itself')).toBeVisible();
+
 	// A backend whose sources need a default scope asks for one in both requests.
 	await page.goto('/backends/etiket_sync_agent_labber');
 	const example = await page.getByRole('figure', { name: 'Python example' }).textContent();
