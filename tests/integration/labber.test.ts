@@ -77,7 +77,7 @@ describe('the Labber backend', () => {
 				logName: 'two logs',
 				creationTime: 1710500200,
 				steps: [{ name: 'Magnet - Field', unit: 'T', values: [0, 1] }],
-				channels: [{ name: 'Lockin - X', unit: 'V', value: ([i]) => i! + 0.5 }],
+				channels: [{ name: 'Lockin - X/Y', unit: 'V', value: ([i]) => i! + 0.5 }],
 				extraLogs: [
 					{
 						steps: [{ name: 'Time', unit: 's', values: [0, 1, 2] }],
@@ -164,6 +164,13 @@ describe('the Labber backend', () => {
 				(file) => file.name
 			);
 			expect(twoFiles).toContain('measured_data_Log_2.hdf5');
+			// A `/` in a channel's name would split an HDF5 path: it is `_` there, kept in long_name.
+			const first = await readExport(stored(two.dataset_uuid, 'measured_data.hdf5'));
+			expect(first.variable('Lockin - X_Y')).toMatchObject({
+				dims: ['Magnet - Field'],
+				values: [0.5, 1.5],
+				long_name: 'Lockin - X/Y'
+			});
 			const second = await readExport(stored(two.dataset_uuid, 'measured_data_Log_2.hdf5'));
 			expect(second.variable('Fridge - T')).toMatchObject({
 				dims: ['Time'],

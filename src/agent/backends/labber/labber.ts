@@ -143,7 +143,9 @@ export const labber: BackendImplementation = {
 				}
 			}
 			const [main] = log.logs;
-			const channelNames = (main?.parameters ?? []).map((parameter) => parameter.name);
+			const channelNames = (main?.parameters ?? []).map(
+				(parameter) => parameter.long_name ?? parameter.name
+			);
 			return {
 				name: log.logName,
 				altUid: `${log.logName}_${pythonFloat(log.creationTime)}`,

@@ -173,7 +173,7 @@ function readLog(
 						axisValues[i] = all[i * stride]!;
 				}
 				return {
-					name,
+					name: hdf5Name(name),
 					values: axisValues,
 					attributes: { units: unitOf(name, String(row.step_unit ?? '')), long_name: name }
 				};
@@ -210,8 +210,9 @@ function readLog(
 			notes.push(`${where}: logged channel "${name}" has no column in Data/Data`);
 			continue;
 		}
+		const exported = hdf5Name(name);
 		variables.push({
-			name: taken.has(name) ? `${name} (logged)` : name,
+			name: taken.has(exported) ? `${exported} (logged)` : exported,
 			dims,
 			values: padded(found, size),
 			attributes: { units: unitOf(name), long_name: name }
@@ -241,6 +242,11 @@ function readLog(
 		],
 		notes
 	};
+}
+
+/** A channel's name as an HDF5 name: `/` separates groups there (the name stays `long_name`). */
+function hdf5Name(name: string): string {
+	return name.replaceAll('/', '_');
 }
 
 /** `values` made `size` long, what was not measured yet NaN. */
