@@ -196,6 +196,30 @@ async function readRecordedIdentity(
 }
 
 /**
+ * The folders to look into under a folder that is not a dataset, hidden ones left out and those
+ * past the depth limit skipped. An info file there that is not a regular file (a FIFO, a link)
+ * makes no dataset: it is named instead.
+ */
+function subfoldersOf(
+	relative: string,
+	level: number,
+	info: Dirent | undefined,
+	entries: Dirent[],
+	skipped: SkippedEntry[]
+): string[] {
+	if (info)
+		skipped.push({ name: `${relative}/${INFO_FILE}`, reason: kindOf(info) ?? 'unknown file type' });
+	const children: string[] = [];
+	for (const entry of entries) {
+		if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+		const child = relative ? `${relative}/${entry.name}` : entry.name;
+		if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
+		else children.push(child);
+	}
+	return children;
+}
+
+/**
  * The dataset folders at or under `start` (relative to the root, '' for the root itself),
  * breadth first: any depth, an unreadable folder only skips itself, and the walk does not
  * descend into a dataset (its subfolders belong to it).
@@ -218,17 +242,8 @@ async function findDatasetFolders(
 			found.push({ relative, entries });
 			continue;
 		}
-		// A FIFO or a link by the info file's name does not make a dataset: it is named instead.
-		if (info)
-			skipped.push({
-				name: `${relative}/${INFO_FILE}`,
-				reason: kindOf(info) ?? 'unknown file type'
-			});
-		for (const entry of entries) {
-			if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-			const child = relative ? `${relative}/${entry.name}` : entry.name;
-			if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
-			else queue.push({ relative: child, level: level + 1 });
+		for (const child of subfoldersOf(relative, level, info, entries, skipped)) {
+			queue.push({ relative: child, level: level + 1 });
 		}
 	}
 	return found;
@@ -390,17 +405,7 @@ class ServerFolderWalk {
 			if (this.#lastScan !== 0 && before?.dataset?.fingerprint !== dataset.fingerprint)
 				this.#hotParent = parentOf(relative);
 		} else {
-			if (info)
-				skipped.push({
-					name: `${relative}/${INFO_FILE}`,
-					reason: kindOf(info) ?? 'unknown file type'
-				});
-			for (const entry of entries) {
-				if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-				const child = relative ? `${relative}/${entry.name}` : entry.name;
-				if (level + 1 > LIMITS.depth) skipped.push({ name: child, reason: 'too deep' });
-				else children.push(child);
-			}
+			children.push(...subfoldersOf(relative, level, info, entries, skipped));
 		}
 		const kept = new Set(children);
 		for (const child of before?.children ?? []) if (!kept.has(child)) this.#forget(child);
