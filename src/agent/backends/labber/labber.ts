@@ -12,7 +12,7 @@ import type {
 	DatasetFile,
 	ScannedDataset
 } from '../types';
-import { readLabberFile, type LabberFile } from './read-log';
+import { labberLogsCompleted, readLabberFile } from './read-log';
 
 /** A log not completed that was written in this window is still being measured. */
 export const LIVE_WINDOW_MS = 2 * 60_000;
@@ -26,18 +26,19 @@ function directoryOf(config: ConfigData): string {
 }
 
 /**
- * Reads a copy of the log: Labber writes into the file while it measures, and a copy cannot
- * change under the reader. Errors name the user's file, never the copy.
+ * Reads a copy of the log with `read`: Labber writes into the file while it measures, and a
+ * copy cannot change under the reader. Errors name the user's file, never the copy.
  */
-async function readSnapshot(
+async function readSnapshot<T>(
 	root: string,
 	dataIdentifier: string,
-	folder: string
-): Promise<LabberFile> {
+	folder: string,
+	read: (copy: string) => Promise<T>
+): Promise<T> {
 	const copy = path.join(folder, 'log.hdf5');
 	await copyRegularFile(path.join(root, dataIdentifier), copy, { root });
 	try {
-		return await readLabberFile(copy);
+		return await read(copy);
 	} catch (error) {
 		throw new Error(`${dataIdentifier} cannot be read: ${(error as Error).message}`);
 	}
@@ -88,8 +89,10 @@ export const labber: BackendImplementation = {
 			signal.throwIfAborted();
 			let live = false;
 			if (Date.now() - file.mtimeMs < LIVE_WINDOW_MS) {
-				live = await withTemporaryFolder((folder) => readSnapshot(root, file.name, folder)).then(
-					(log) => log.logs.some((entry) => !entry.completed),
+				live = await withTemporaryFolder((folder) =>
+					readSnapshot(root, file.name, folder, labberLogsCompleted)
+				).then(
+					(completed) => !completed,
 					() => true // half-written: not readable yet, so certainly not complete
 				);
 			}
@@ -110,7 +113,7 @@ export const labber: BackendImplementation = {
 		const dispose = () => fsp.rm(folder, { recursive: true, force: true });
 		try {
 			const { mtimeMs } = await fsp.stat(original);
-			const log = await readSnapshot(root, dataIdentifier, folder);
+			const log = await readSnapshot(root, dataIdentifier, folder, readLabberFile);
 			const files: DatasetFile[] = [{ name: path.basename(dataIdentifier), path: original }];
 			const write = async (name: string, text: string) => {
 				await fsp.writeFile(path.join(folder, name), text);

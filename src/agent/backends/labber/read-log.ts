@@ -58,13 +58,7 @@ export async function readLabberFile(file: string): Promise<LabberFile> {
 		}
 		const channels = new Map(rows(h5, 'Channels').map((row) => [String(row.name), row] as const));
 		const tags = h5.get('Tags') as Group | null;
-		const groups = [
-			'',
-			...h5
-				.keys()
-				.filter((key) => /^Log_\d+$/.test(key))
-				.sort(byNumber)
-		];
+		const groups = logGroups(h5);
 		return {
 			logName,
 			creationTime,
@@ -89,6 +83,39 @@ export async function readLabberFile(file: string): Promise<LabberFile> {
 }
 
 const byNumber = (a: string, b: string) => Number(a.slice(4)) - Number(b.slice(4));
+
+/** The groups holding the file's logs: the root's (''), then `Log_2`, `Log_3`, …. */
+function logGroups(h5: InstanceType<H5['File']>): string[] {
+	return [
+		'',
+		...h5
+			.keys()
+			.filter((key) => /^Log_\d+$/.test(key))
+			.sort(byNumber)
+	];
+}
+
+/**
+ * Whether every log in the file is `Completed`: only their `Data` attributes are read, not the
+ * data, since a scan asks it of each recent file every cycle.
+ */
+export async function labberLogsCompleted(file: string): Promise<boolean> {
+	const h5wasm = await loadH5wasm();
+	const h5 = new h5wasm.File(file, 'r');
+	if (h5.file_id < 0n) throw new Error('it cannot be opened as HDF5');
+	try {
+		return logGroups(h5).every((group) =>
+			isCompleted(h5.get(group ? `${group}/Data` : 'Data') as Group | null)
+		);
+	} finally {
+		h5.close();
+	}
+}
+
+/** A log's `Data` attribute `Completed`; a log without one was written before Labber had it. */
+function isCompleted(data: Group | null): boolean {
+	return Boolean(Number(attribute(data, 'Completed') ?? 1));
+}
 
 function readLog(
 	h5wasm: H5,
@@ -137,7 +164,8 @@ function readLog(
 		return imaginary === undefined ? column(real) : { real: column(real), imag: column(imaginary) };
 	};
 
-	const stepList = rows(h5, at('Step list'), rows(h5, 'Step list'));
+	// A further log may have lists of its own; else the root's hold.
+	const stepList = (group && rowsOrNull(h5, at('Step list'))) || rows(h5, 'Step list');
 	const stepDimensions = numbers(
 		attribute(dataGroup, 'Step dimensions') ??
 			attribute(h5.get(group || '/') as Group, 'Step dimensions') ??
@@ -153,7 +181,7 @@ function readLog(
 		size: number;
 	}[];
 	const notes: string[] = [];
-	const completed = Boolean(Number(attribute(dataGroup, 'Completed') ?? 1));
+	const completed = isCompleted(dataGroup);
 	const total = stepped.reduce((product, { size }) => product * size, 1);
 	const written = points * entries;
 	const unitOf = (name: string, fallback = '') => String(channels.get(name)?.unitPhys ?? fallback);
@@ -200,7 +228,7 @@ function readLog(
 	}
 	const dims = dimensions.map((dimension) => dimension.name);
 	const taken = new Set(dims);
-	const logList = rows(h5, at('Log list'), rows(h5, 'Log list')).map((row) =>
+	const logList = ((group && rowsOrNull(h5, at('Log list'))) || rows(h5, 'Log list')).map((row) =>
 		String(row.channel_name)
 	);
 	const variables: Variable[] = [];
@@ -284,14 +312,14 @@ function childrenOf(h5wasm: H5, h5: InstanceType<H5['File']>, path: string): [st
 		.filter((entry): entry is [string, Group] => entry[1] instanceof h5wasm.Group);
 }
 
-/** A compound dataset's rows as objects by field name; `fallback` when it is absent. */
-function rows(
-	parent: Group,
-	path: string,
-	fallback: Record<string, unknown>[] = []
-): Record<string, unknown>[] {
+/** A compound dataset's rows as objects by field name; none when it is absent. */
+function rows(parent: Group, path: string): Record<string, unknown>[] {
+	return rowsOrNull(parent, path) ?? [];
+}
+
+function rowsOrNull(parent: Group, path: string): Record<string, unknown>[] | null {
 	const dataset = parent.get(path) as Dataset | null;
-	if (!dataset || !('dtype' in dataset) || !Array.isArray(dataset.dtype)) return fallback;
+	if (!dataset || !('dtype' in dataset) || !Array.isArray(dataset.dtype)) return null;
 	const fields = (dataset.dtype as [string, unknown][]).map(([name]) => name);
 	return ((dataset.value as unknown[][]) ?? []).map((row) =>
 		Object.fromEntries(fields.map((field, i) => [field, plain(row[i])]))
