@@ -55,7 +55,7 @@ function close(file: string): void {
  * The open read-only connection to the database at `file`, opened anew when the file there
  * is another one. A WAL database is read beside its writer; an idle connection holds no lock.
  */
-function connectionTo(file: string): QcodesDb {
+function connectionTo(file: string): { db: QcodesDb; stat: fs.Stats } {
 	const stat = fs.statSync(file);
 	const identity = `${stat.dev}:${stat.ino}`;
 	let open = connections.get(file);
@@ -73,17 +73,17 @@ function connectionTo(file: string): QcodesDb {
 		}, IDLE_MS).unref();
 	}
 	open.usedAt = Date.now();
-	return open.db;
+	return { db: open.db, stat };
 }
 
 /**
- * Runs `read` in one read transaction (one consistent view). A database locked by its writer
- * (a rollback journal mid-write) throws TryLaterError.
+ * Runs `read` in one read transaction (one consistent view), with the file's `stat` as it was
+ * opened. A database locked by its writer (a rollback journal mid-write) throws TryLaterError.
  */
-export function withQcodesDatabase<T>(file: string, read: (db: QcodesDb) => T): T {
+export function withQcodesDatabase<T>(file: string, read: (db: QcodesDb, stat: fs.Stats) => T): T {
 	try {
-		const db = connectionTo(file);
-		return db.transaction(() => read(db))();
+		const { db, stat } = connectionTo(file);
+		return db.transaction(() => read(db, stat))();
 	} catch (error) {
 		const later = asTryLater(error, file);
 		if (later) throw later;

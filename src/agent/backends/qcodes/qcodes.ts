@@ -71,10 +71,9 @@ export const qcodes: BackendImplementation = {
 
 	async scan(config) {
 		const file = databaseOf(config);
-		const stat = fs.statSync(file);
-		const identity = `${stat.dev}:${stat.ino}`;
-		const written = lastWritten(file, stat);
-		const datasets = withQcodesDatabase(file, (db) => {
+		const datasets = withQcodesDatabase(file, (db, stat) => {
+			const identity = `${stat.dev}:${stat.ino}`;
+			const written = lastWritten(file, stat);
 			const { runs, last } = db
 				.prepare('SELECT count(*) AS runs, max(run_id) AS last FROM runs')
 				.get() as { runs: number; last: number | null };
