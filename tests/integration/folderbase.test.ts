@@ -7,9 +7,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { SETTLE_MS } from '../../src/agent/backends/folderbase/folderbase';
-import { loadH5wasm } from '../../src/agent/files/h5wasm';
 import { agentWithScope } from './harness';
 import { manifestOf, tempDir, writeDataset } from './datasets';
+import { readExport } from './xarray-export';
 
 const FOLDERBASE = 'etiket_sync_agent_folderbase';
 const SLOW = { timeout: 20_000, interval: 100 };
@@ -65,36 +65,6 @@ async function folderbaseAgent(env: Record<string, string> = {}) {
 		return source;
 	};
 	return { ...agent, root, start };
-}
-
-/** An HDF5 file's variables: values, units, and which dimension scale each uses or is. */
-async function readHdf5(file: string) {
-	const h5wasm = await loadH5wasm();
-	const h5 = new h5wasm.File(file, 'r');
-	try {
-		const variables = Object.fromEntries(
-			h5.keys().map((name) => {
-				const dataset = h5.get(name) as InstanceType<typeof h5wasm.Dataset>;
-				const scale = dataset.get_scale_name();
-				return [
-					name,
-					{
-						values: Array.from(dataset.value as Float64Array),
-						units: (dataset.attrs.units?.value as string | undefined) ?? null,
-						scale,
-						dimension: scale === null ? dataset.get_attached_scales(0) : null
-					}
-				];
-			})
-		);
-		return {
-			names: h5.keys().sort(),
-			attrs: Object.fromEntries(Object.entries(h5.attrs).map(([key, attr]) => [key, attr.value])),
-			variable: (name: string) => variables[name]!
-		};
-	} finally {
-		h5.close();
-	}
 }
 
 describe('folder-base in the writer format', () => {
@@ -177,7 +147,7 @@ describe('folder-base in the writer format', () => {
 
 			const stored = (item: typeof t1Item, name: string) =>
 				path.join(settings.storeDir, scope, item.dataset_uuid, 'files', name);
-			const h5 = await readHdf5(stored(t1Item, 'data.hdf5'));
+			const h5 = await readExport(stored(t1Item, 'data.hdf5'));
 			expect(h5.names).toEqual(['Signal', 'Time']);
 			expect(h5.attrs).toMatchObject({
 				source_file: 'data.txt',
@@ -190,18 +160,19 @@ describe('folder-base in the writer format', () => {
 				scale: 'Time'
 			});
 			const signal = h5.variable('Signal');
-			expect(signal).toMatchObject({ units: 'mV', scale: null, dimension: ['/Time'] });
+			expect(signal).toMatchObject({ units: 'mV', scale: null, dims: ['Time'] });
 			expect(signal.values.slice(0, 3)).toEqual([1, 0.61, 0.37]);
 			expect(signal.values[3]).toBeNaN();
 
 			const rabi = byId.get('sample_A/rabi')!;
 			expect(manifestOf(settings.storeDir, scope, rabi.dataset_uuid).tags).toEqual(['rabi', 'Q1']);
-			const rabiH5 = await readHdf5(stored(rabi, 'rabi.hdf5'));
+			const rabiH5 = await readExport(stored(rabi, 'rabi.hdf5'));
 			expect(rabiH5.variable('Amplitude')).toMatchObject({ values: [0, 0.5], units: 'V' });
 			expect(rabiH5.variable('Population')).toMatchObject({
 				values: [0.01, 0.98],
 				units: null,
-				dimension: ['/Amplitude']
+				scale: null,
+				dims: ['Amplitude']
 			});
 
 			const notes = byId.get('sample_B/notes')!;

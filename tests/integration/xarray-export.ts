@@ -1,7 +1,13 @@
-/** Reads back what the agent exported as xarray-readable HDF5 (QCoDeS runs, Labber logs). */
+/**
+ * Reads back what the agent wrote as xarray-readable HDF5: QCoDeS and Labber exports, converted
+ * text tables.
+ */
 import { loadH5wasm } from '../../src/agent/files/h5wasm';
 
-/** Every variable of an exported file: dims (by attached scales), values, units, long name. */
+/**
+ * Every variable of an exported file: the dimension scale it is (or null), its dims (itself, or
+ * the scales attached), values, units, long name.
+ */
 export async function readExport(file: string) {
 	const h5wasm = await loadH5wasm();
 	const h5 = new h5wasm.File(file, 'r');
@@ -14,6 +20,7 @@ export async function readExport(file: string) {
 				: Array.from(raw as Float64Array);
 			const scale = dataset.get_scale_name();
 			return {
+				scale,
 				shape: dataset.shape,
 				dims:
 					scale !== null
