@@ -7,7 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { SETTLE_MS } from '../../src/agent/backends/folderbase/folderbase';
-import { agentWithScope } from './harness';
+import { agentWithScope, sourceAgent } from './harness';
 import { manifestOf, tempDir, writeDataset } from './datasets';
 import { readExport } from './xarray-export';
 
@@ -52,19 +52,9 @@ errors: []
 `;
 
 async function folderbaseAgent(env: Record<string, string> = {}) {
-	const agent = await agentWithScope(env);
+	const agent = await sourceAgent(FOLDERBASE, env);
 	const root = tempDir();
-	const start = async () => {
-		const source = await agent.client.createSource({
-			name: 'lab folder',
-			backend_identifier: FOLDERBASE,
-			config_data: { root_directory: root },
-			default_scope: agent.scope
-		});
-		await agent.client.startAgent();
-		return source;
-	};
-	return { ...agent, root, start };
+	return { ...agent, root, start: () => agent.start({ root_directory: root }, 'lab folder') };
 }
 
 describe('folder-base in the writer format', () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished, vi } from 'vitest';
 import { openDatabase } from '../../src/agent/db/database';
 import { openRuntime } from '../../src/agent/runtime';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
@@ -70,6 +70,41 @@ export async function agentWithScope(env: Record<string, string> = {}) {
 	const agent = await startAgent(env);
 	const scope = (await agent.client.listScopes())[0]!.uuid;
 	return { ...agent, scope };
+}
+
+/**
+ * `agentWithScope`, with what a backend's tests do with it: `start` creates a source of that
+ * backend (default scope set) and starts the agent; `items` maps the source's items by data
+ * identifier; `stored` is where a synced file is in the store; `untilSource` waits until the
+ * source's counters match (syncing is background work).
+ */
+export async function sourceAgent(backendIdentifier: string, env: Record<string, string> = {}) {
+	const agent = await agentWithScope(env);
+	const start = async (config: Record<string, unknown>, name: string) => {
+		const source = await agent.client.createSource({
+			name,
+			backend_identifier: backendIdentifier,
+			config_data: config,
+			default_scope: agent.scope
+		});
+		await agent.client.startAgent();
+		return source;
+	};
+	const items = async (sourceId: number) =>
+		new Map(
+			(await agent.client.listSourceItems({ id: sourceId })).items.map((item) => [
+				item.data_identifier,
+				item
+			])
+		);
+	const stored = (datasetUuid: string, name: string) =>
+		path.join(agent.settings.storeDir, agent.scope, datasetUuid, 'files', name);
+	const untilSource = (sourceId: number, expected: Record<string, unknown>) =>
+		vi.waitFor(
+			async () => expect(await agent.client.getSource({ id: sourceId })).toMatchObject(expected),
+			{ timeout: 20_000, interval: 100 }
+		);
+	return { ...agent, start, items, stored, untilSource };
 }
 
 export { rejection } from '../helpers';

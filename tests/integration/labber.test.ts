@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { writeLabberLog } from '../labber-log';
-import { agentWithScope } from './harness';
+import { sourceAgent } from './harness';
 import { manifestOf, tempDir } from './datasets';
 import { readExport } from './xarray-export';
 
@@ -15,29 +15,14 @@ const SLOW = { timeout: 20_000, interval: 100 };
 const DAY = '2024/03/Data_0315';
 
 async function labberAgent() {
-	const agent = await agentWithScope();
+	const agent = await sourceAgent(LABBER);
 	const root = tempDir('qh-labber-');
 	fs.mkdirSync(path.join(root, DAY), { recursive: true });
-	const start = async () => {
-		const source = await agent.client.createSource({
-			name: 'labber fridge',
-			backend_identifier: LABBER,
-			config_data: { labber_directory: root, set_up: 'fridge-2' },
-			default_scope: agent.scope
-		});
-		await agent.client.startAgent();
-		return source;
+	return {
+		...agent,
+		root,
+		start: () => agent.start({ labber_directory: root, set_up: 'fridge-2' }, 'labber fridge')
 	};
-	const byPath = async (sourceId: number) =>
-		new Map(
-			(await agent.client.listSourceItems({ id: sourceId })).items.map((item) => [
-				item.data_identifier,
-				item
-			])
-		);
-	const stored = (datasetUuid: string, name: string) =>
-		path.join(agent.settings.storeDir, agent.scope, datasetUuid, 'files', name);
-	return { ...agent, root, start, byPath, stored };
 }
 
 describe('the Labber backend', () => {
@@ -45,7 +30,8 @@ describe('the Labber backend', () => {
 		'syncs every log file with its settings, instruments and an xarray-readable export per log',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, scope, settings, root, start, byPath, stored } = await labberAgent();
+			const { client, scope, settings, root, start, items, stored, untilSource } =
+				await labberAgent();
 			await writeLabberLog(path.join(root, DAY, 'IV.hdf5'), {
 				logName: 'IV',
 				creationTime: 1710500000,
@@ -87,18 +73,14 @@ describe('the Labber backend', () => {
 			});
 			fs.writeFileSync(path.join(root, DAY, 'notes.txt'), 'not a log');
 			const source = await start();
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({
-						items_total: 3,
-						items_synced: 3,
-						items_failed: 0
-					}),
-				SLOW
-			);
-			const items = await byPath(source.id);
+			await untilSource(source.id, {
+				items_total: 3,
+				items_synced: 3,
+				items_failed: 0
+			});
+			const byPath = await items(source.id);
 
-			const iv = items.get(`${DAY}/IV.hdf5`)!;
+			const iv = byPath.get(`${DAY}/IV.hdf5`)!;
 			const manifest = manifestOf(settings.storeDir, scope, iv.dataset_uuid) as ReturnType<
 				typeof manifestOf
 			> & { ranking: number; description: string };
@@ -138,7 +120,7 @@ describe('the Labber backend', () => {
 				units: 'A'
 			});
 
-			const s21 = items.get(`${DAY}/S21.hdf5`)!;
+			const s21 = byPath.get(`${DAY}/S21.hdf5`)!;
 			expect(manifestOf(settings.storeDir, scope, s21.dataset_uuid).alt_uid).toBe(
 				'S21 map_1710500100.25'
 			);
@@ -159,7 +141,7 @@ describe('the Labber backend', () => {
 				]
 			});
 
-			const two = items.get(`${DAY}/two logs.hdf5`)!;
+			const two = byPath.get(`${DAY}/two logs.hdf5`)!;
 			const twoFiles = manifestOf(settings.storeDir, scope, two.dataset_uuid).files.map(
 				(file) => file.name
 			);
@@ -202,7 +184,7 @@ describe('the Labber backend', () => {
 		'shows a log being measured as live, and syncs it whole once Labber completes it',
 		{ timeout: 60_000 },
 		async () => {
-			const { root, start, byPath, stored } = await labberAgent();
+			const { root, start, items, stored } = await labberAgent();
 			const file = path.join(root, DAY, 'running.hdf5');
 			const spec = {
 				logName: 'running',
@@ -216,14 +198,14 @@ describe('the Labber backend', () => {
 			await writeLabberLog(file, { ...spec, completed: false, entries: 1 });
 			const source = await start();
 			await vi.waitFor(
-				async () => expect((await byPath(source.id)).get(`${DAY}/running.hdf5`)?.live).toBe(true),
+				async () => expect((await items(source.id)).get(`${DAY}/running.hdf5`)?.live).toBe(true),
 				SLOW
 			);
 			// Labber writes the rest and marks the log completed.
 			fs.rmSync(file);
 			await writeLabberLog(file, spec);
 			await vi.waitFor(async () => {
-				const item = (await byPath(source.id)).get(`${DAY}/running.hdf5`)!;
+				const item = (await items(source.id)).get(`${DAY}/running.hdf5`)!;
 				expect(item).toMatchObject({ live: false, synchronized: true });
 				const data = await readExport(stored(item.dataset_uuid, 'measured_data.hdf5'));
 				expect(data.variable('z').values).toEqual([0, 1, 10, 11, 20, 21]);
@@ -235,7 +217,7 @@ describe('the Labber backend', () => {
 		'finalizes a log Labber never completed, its missing points NaN, with a note',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, root, start, byPath, stored } = await labberAgent();
+			const { client, root, start, items, stored, untilSource } = await labberAgent();
 			const file = path.join(root, DAY, 'aborted.hdf5');
 			await writeLabberLog(file, {
 				logName: 'aborted',
@@ -251,12 +233,8 @@ describe('the Labber backend', () => {
 			const past = new Date(Date.now() - 3 * 60_000);
 			fs.utimesSync(file, past, past);
 			const source = await start();
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
-				SLOW
-			);
-			const item = (await byPath(source.id)).get(`${DAY}/aborted.hdf5`)!;
+			await untilSource(source.id, { items_synced: 1 });
+			const item = (await items(source.id)).get(`${DAY}/aborted.hdf5`)!;
 			const data = await readExport(stored(item.dataset_uuid, 'measured_data.hdf5'));
 			expect(data.variable('z').values.slice(0, 4)).toEqual([0, 1, 10, 11]);
 			expect(data.variable('z').values.slice(4).every(Number.isNaN)).toBe(true);

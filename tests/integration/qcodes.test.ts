@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { agentWithScope, rejection } from './harness';
+import { rejection, sourceAgent } from './harness';
 import { manifestOf, md5, tempDir } from './datasets';
 import { QcodesWriter } from '../qcodes-database';
 import { readExport } from './xarray-export';
@@ -15,28 +15,14 @@ const QCODES = 'etiket_sync_agent_qcodes';
 const SLOW = { timeout: 20_000, interval: 100 };
 
 async function qcodesAgent() {
-	const agent = await agentWithScope();
-	const dir = tempDir('qh-qcodes-');
-	const start = async (database: string, name = 'fridge db') => {
-		const source = await agent.client.createSource({
-			name,
-			backend_identifier: QCODES,
-			config_data: { database_path: database, set_up: 'fridge-1' },
-			default_scope: agent.scope
-		});
-		await agent.client.startAgent();
-		return source;
+	const agent = await sourceAgent(QCODES);
+	return {
+		...agent,
+		dir: tempDir('qh-qcodes-'),
+		start: (database: string, name = 'fridge db') =>
+			agent.start({ database_path: database, set_up: 'fridge-1' }, name),
+		stored: (datasetUuid: string, name = 'measured_data.hdf5') => agent.stored(datasetUuid, name)
 	};
-	const items = async (sourceId: number) =>
-		new Map(
-			(await agent.client.listSourceItems({ id: sourceId })).items.map((item) => [
-				item.data_identifier,
-				item
-			])
-		);
-	const stored = (datasetUuid: string, name = 'measured_data.hdf5') =>
-		path.join(agent.settings.storeDir, agent.scope, datasetUuid, 'files', name);
-	return { ...agent, dir, start, items, stored };
 }
 
 /** A measurement database as a lab has one: a kernel still connected (so a -wal exists). */
@@ -114,20 +100,17 @@ describe('the QCoDeS backend', () => {
 		'syncs every run as an xarray-readable export, leaving the database and its -wal as they were',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, scope, settings, dir, start, items, stored } = await qcodesAgent();
+			const { client, scope, settings, dir, start, items, stored, untilSource } =
+				await qcodesAgent();
 			const { writer, runs } = labDatabase(dir);
 			const database = writer.file;
 			const before = { db: md5(database), wal: md5(`${database}-wal`) };
 			const source = await start(database);
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({
-						items_total: 5,
-						items_synced: 5,
-						items_failed: 0
-					}),
-				SLOW
-			);
+			await untilSource(source.id, {
+				items_total: 5,
+				items_synced: 5,
+				items_failed: 0
+			});
 			expect({ db: md5(database), wal: md5(`${database}-wal`) }).toEqual(before);
 
 			const byRun = await items(source.id);
@@ -294,7 +277,7 @@ describe('the QCoDeS backend', () => {
 	);
 
 	it('finalizes a run abandoned without completing, with a note', { timeout: 60_000 }, async () => {
-		const { client, scope, settings, dir, start, items } = await qcodesAgent();
+		const { client, scope, settings, dir, start, items, untilSource } = await qcodesAgent();
 		const writer = new QcodesWriter(path.join(dir, 'crashed.db'), { wal: false });
 		const run = writer.run({
 			name: 'crashed',
@@ -307,11 +290,7 @@ describe('the QCoDeS backend', () => {
 		const past = new Date(Date.now() - 11 * 60_000);
 		fs.utimesSync(writer.file, past, past);
 		const source = await start(writer.file);
-		await vi.waitFor(
-			async () =>
-				expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
-			SLOW
-		);
+		await untilSource(source.id, { items_synced: 1 });
 		const item = (await items(source.id)).get(String(run))!;
 		expect(item.live).toBe(false);
 		expect(manifestOf(settings.storeDir, scope, item.dataset_uuid)).toMatchObject({ live: false });
@@ -325,7 +304,7 @@ describe('the QCoDeS backend', () => {
 		'fails only the runs it cannot read, naming them; reads a database from before guids and run descriptions',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, dir, start, items, stored } = await qcodesAgent();
+			const { dir, start, items, stored, untilSource } = await qcodesAgent();
 			const writer = new QcodesWriter(path.join(dir, 'old.db'), { version: 0, wal: false });
 			const good = writer.run({
 				name: 'old sweep',
@@ -348,14 +327,10 @@ describe('the QCoDeS backend', () => {
 			const tableless = writer.run({ name: 'lost', params: [{ name: 'q' }] });
 			writer.db.exec('DROP TABLE "lost-1-3"');
 			const source = await start(writer.file);
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({
-						items_synced: 1,
-						items_failed: 2
-					}),
-				SLOW
-			);
+			await untilSource(source.id, {
+				items_synced: 1,
+				items_failed: 2
+			});
 			const byRun = await items(source.id);
 			expect(byRun.get(String(corrupt))!.error).toMatch(
 				new RegExp(
@@ -376,15 +351,11 @@ describe('the QCoDeS backend', () => {
 		'waits for a database locked by its writer instead of failing, then syncs',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, dir, start } = await qcodesAgent();
+			const { client, dir, start, untilSource } = await qcodesAgent();
 			const writer = new QcodesWriter(path.join(dir, 'journal.db'), { wal: false });
 			writer.run({ name: 'first', params: [{ name: 'x' }], rows: [{ x: 1 }] });
 			const source = await start(writer.file);
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
-				SLOW
-			);
+			await untilSource(source.id, { items_synced: 1 });
 			writer.db.exec('BEGIN EXCLUSIVE');
 			writer.db.exec(`UPDATE runs SET name = 'renamed' WHERE run_id = 1`);
 			// A reset makes the run due while the lock holds: its read meets the lock too.
@@ -401,15 +372,11 @@ describe('the QCoDeS backend', () => {
 			expect(waiting!.next_attempt_at).not.toBeNull();
 			writer.db.exec('COMMIT');
 			writer.run({ name: 'second', params: [{ name: 'x' }], rows: [{ x: 2 }] });
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({
-						items_total: 2,
-						items_synced: 2,
-						items_failed: 0
-					}),
-				SLOW
-			);
+			await untilSource(source.id, {
+				items_total: 2,
+				items_synced: 2,
+				items_failed: 0
+			});
 			writer.close();
 		}
 	);
@@ -418,25 +385,17 @@ describe('the QCoDeS backend', () => {
 		'waits for a database that vanished (a drive unplugged), its runs not missing, and syncs again once it is back',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, dir, start } = await qcodesAgent();
+			const { client, dir, start, untilSource } = await qcodesAgent();
 			const writer = new QcodesWriter(path.join(dir, 'usb.db'), { wal: false });
 			writer.run({ name: 'first', params: [{ name: 'x' }], rows: [{ x: 1 }] });
 			writer.close();
 			const source = await start(writer.file);
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({ items_synced: 1 }),
-				SLOW
-			);
+			await untilSource(source.id, { items_synced: 1 });
 			fs.renameSync(writer.file, `${writer.file}.away`);
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({
-						status: 'error',
-						items_missing: 0
-					}),
-				SLOW
-			);
+			await untilSource(source.id, {
+				status: 'error',
+				items_missing: 0
+			});
 			const [error] = (await client.listSourceErrors({ id: source.id })).items;
 			expect(error!.message).toBe(
 				`The file ${writer.file} does not exist or is not a file; the source runs again by itself once it is back`
@@ -445,14 +404,10 @@ describe('the QCoDeS backend', () => {
 			const back = new QcodesWriter(writer.file, { wal: false, schema: false });
 			back.run({ name: 'second', params: [{ name: 'x' }], rows: [{ x: 2 }] });
 			back.close();
-			await vi.waitFor(
-				async () =>
-					expect(await client.getSource({ id: source.id })).toMatchObject({
-						items_total: 2,
-						items_synced: 2
-					}),
-				SLOW
-			);
+			await untilSource(source.id, {
+				items_total: 2,
+				items_synced: 2
+			});
 		}
 	);
 
