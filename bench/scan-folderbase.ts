@@ -6,15 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { findBackend } from '../src/agent/backends/catalog';
-import { openDatabase } from '../src/agent/db/database';
-import { scanSource } from '../src/agent/engine/scan';
-import { createLogger } from '../src/agent/logs/logger';
-import { seedScopes, listScopes } from '../src/agent/services/scopes';
-import { createSource, findSourceRow } from '../src/agent/services/sources';
-import { readAgentSettings } from '../src/agent/settings';
+import { benchSource, inWorkFolder } from './scan-source';
 import { describeMachine, isMain } from './stats';
 
 export interface ScanFigures {
@@ -43,18 +36,12 @@ function findSeconds(root: string, ...expression: string[]): number {
 }
 
 /** Writes `count` datasets in a temporary folder, scans them three times; the seconds. */
-export async function measureScan(count: number): Promise<ScanFigures> {
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-bench-scan-'));
-	const root = path.join(work, 'data');
-	try {
-		return await scanTimes(count, work, root);
-	} finally {
-		fs.rmSync(work, { recursive: true, force: true });
-	}
+export function measureScan(count: number): Promise<ScanFigures> {
+	return inWorkFolder('qh-bench-scan-', (work) => scanTimes(count, work, path.join(work, 'data')));
 }
 
 async function scanTimes(count: number, work: string, root: string): Promise<ScanFigures> {
-	let started = performance.now();
+	const started = performance.now();
 	for (let i = 0; i < count; i++) {
 		const dir = path.join(
 			root,
@@ -74,19 +61,7 @@ async function scanTimes(count: number, work: string, root: string): Promise<Sca
 		`Wrote ${count} datasets (${count * 3} files) in ${((performance.now() - started) / 1000).toFixed(1)} s`
 	);
 
-	const settings = readAgentSettings({ ...process.env, QH_DATA_DIR: path.join(work, 'agent') });
-	const db = openDatabase(settings.dbPath);
-	seedScopes(db, undefined);
-	const log = createLogger(settings.agentLogFile, 'bench');
-	const source = createSource(db, {
-		name: 'bench',
-		backend_identifier: 'etiket_sync_agent_folderbase',
-		config_data: { root_directory: root },
-		default_scope: listScopes(db)[0]!.uuid,
-		autoassign_scope_mapping: false
-	});
-	const context = { db, log, settings, signal: new AbortController().signal };
-	const backend = findBackend('etiket_sync_agent_folderbase')!;
+	const source = benchSource(work, 'etiket_sync_agent_folderbase', { root_directory: root });
 
 	// The tree was just written: find and the first scan both read it from the page cache.
 	const find = findSeconds(root, '-name', '_QH_dataset_info.yaml');
@@ -95,19 +70,15 @@ async function scanTimes(count: number, work: string, root: string): Promise<Sca
 	console.log(`${'find -printf (median of 3)'.padEnd(26)} ${findStat.toFixed(2).padStart(6)} s`);
 	const figures: number[] = [];
 	for (const run of ['first scan', 'no-change rescan', 'no-change rescan (again)']) {
-		started = performance.now();
-		const scanned = await scanSource(context, findSourceRow(db, source.id)!, backend);
-		if (!scanned) throw new Error('the folder vanished');
-		const { found, changed } = scanned;
-		figures.push((performance.now() - started) / 1000);
+		const { seconds, found, changed } = await source.scan();
+		figures.push(seconds);
 		console.log(
 			`${run.padEnd(26)} ${figures.at(-1)!.toFixed(2).padStart(6)} s   found ${found}, new or changed ${changed}`
 		);
 	}
-	const { items_total } = findSourceRow(db, source.id)!;
-	if (items_total !== count)
-		throw new Error(`expected ${count} items, the source counts ${items_total}`);
-	db.close();
+	if (source.itemsTotal() !== count)
+		throw new Error(`expected ${count} items, the source counts ${source.itemsTotal()}`);
+	source.close();
 	const [first, rescan, again] = figures as [number, number, number];
 	return {
 		datasets: count,

@@ -6,18 +6,11 @@
  *   npm run bench:qcodes            (RUNS=20000 POINTS=4000000 to change the sizes)
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { findBackend } from '../src/agent/backends/catalog';
-import { openDatabase } from '../src/agent/db/database';
-import { scanSource } from '../src/agent/engine/scan';
-import { createLogger } from '../src/agent/logs/logger';
-import { seedScopes, listScopes } from '../src/agent/services/scopes';
-import { createSource, findSourceRow } from '../src/agent/services/sources';
-import { readAgentSettings } from '../src/agent/settings';
 import { QcodesWriter } from '../tests/qcodes-database';
-import { describeMachine, isMain } from './stats';
+import { benchSource, inWorkFolder } from './scan-source';
+import { describeMachine, isMain, percentile } from './stats';
 
 export interface QcodesFigures {
 	runs: number;
@@ -34,16 +27,10 @@ export interface QcodesFigures {
 	export_mb: number;
 }
 
-const median = (values: number[]) =>
-	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => percentile(values, 50);
 
-export async function measureQcodes(runs: number, points: number): Promise<QcodesFigures> {
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-bench-qcodes-'));
-	try {
-		return await measure(work, runs, points);
-	} finally {
-		fs.rmSync(work, { recursive: true, force: true });
-	}
+export function measureQcodes(runs: number, points: number): Promise<QcodesFigures> {
+	return inWorkFolder('qh-bench-qcodes-', (work) => measure(work, runs, points));
 }
 
 async function measure(work: string, runs: number, points: number): Promise<QcodesFigures> {
@@ -71,28 +58,10 @@ async function measure(work: string, runs: number, points: number): Promise<Qcod
 		`Wrote ${runs} runs, one of ${side * side} points, in ${((performance.now() - started) / 1000).toFixed(1)} s`
 	);
 
-	const settings = readAgentSettings({ ...process.env, QH_DATA_DIR: path.join(work, 'agent') });
-	const db = openDatabase(settings.dbPath);
-	seedScopes(db, undefined);
-	const source = createSource(db, {
-		name: 'bench',
-		backend_identifier: 'etiket_sync_agent_qcodes',
-		config_data: { database_path: writer.file, set_up: 'bench' },
-		default_scope: listScopes(db)[0]!.uuid,
-		autoassign_scope_mapping: false
-	});
-	const context = {
-		db,
-		log: createLogger(settings.agentLogFile, 'bench'),
-		settings,
-		signal: new AbortController().signal
-	};
-	const backend = findBackend('etiket_sync_agent_qcodes')!;
-	const scan = async () => {
-		started = performance.now();
-		const scanned = await scanSource(context, findSourceRow(db, source.id)!, backend);
-		return { seconds: (performance.now() - started) / 1000, found: scanned!.found };
-	};
+	const config = { database_path: writer.file, set_up: 'bench' };
+	const source = benchSource(work, 'etiket_sync_agent_qcodes', config);
+	const { backend } = source;
+	const scan = () => source.scan();
 	const first = await scan();
 	if (first.found !== runs) throw new Error(`found ${first.found} runs of ${runs}`);
 	console.log(`${'first scan'.padEnd(24)} ${first.seconds.toFixed(2).padStart(7)} s`);
@@ -101,17 +70,16 @@ async function measure(work: string, runs: number, points: number): Promise<Qcod
 	console.log(
 		`${'no-change rescan (median of 5)'.padEnd(24)} ${median(rescans).toFixed(1).padStart(7)} ms`
 	);
-	const config = { database_path: writer.file, set_up: 'bench' };
 	const backendRescans: number[] = [];
 	for (let i = 0; i < 5; i++) {
 		started = performance.now();
-		await backend.implementation!.scan(config, context.signal);
+		await backend.implementation!.scan(config, source.signal);
 		backendRescans.push(performance.now() - started);
 	}
 	console.log(
 		`${'  of it, the database query'.padEnd(24)} ${median(backendRescans).toFixed(1).padStart(7)} ms`
 	);
-	db.close();
+	source.close();
 
 	const selects: number[] = [];
 	const exports: number[] = [];
