@@ -33,7 +33,7 @@ test('the catalog lists the six backends with their installed state', async ({ p
 		['QCoDeS', 'etiket_sync_agent_qcodes', true, 'default scope or scope mappings'],
 		['Quantify', 'etiket_sync_agent_quantify', true, 'needs a default scope'],
 		['Labber', 'etiket_sync_agent_labber', true, 'needs a default scope'],
-		['Core Tools', 'etiket_sync_agent_coretools', false, 'default scope or scope mappings'],
+		['Core Tools', 'etiket_sync_agent_coretools', true, 'default scope or scope mappings'],
 		['FolderBase', FOLDERBASE, true, 'default scope or scope mappings']
 	] as const;
 	for (const [name, identifier, installed, scopes] of expected) {
@@ -120,15 +120,20 @@ test('the folder-base page shows its fields, the SDK example exactly, and the sa
 	await expect(page).toHaveURL(`/sources/new?backend=${FOLDERBASE}`);
 });
 
-test('a backend that is not installed says the agent cannot run it, and marks secrets', async ({
+test('the native backend says why this agent cannot run it; Core Tools marks its secret', async ({
 	page,
 	stack
 }) => {
-	await page.goto('/backends/etiket_sync_agent_coretools');
-	await expect(page.getByText('this sync agent cannot run its sources')).toBeVisible();
+	// The native backend is the Python agent's own: no package installs it here.
+	await page.goto('/backends/etiket_sync_agent_native');
+	await expect(page.getByText('is part of the Python sync agent itself')).toBeVisible();
+	await expect(page.getByText('This sync agent cannot run its sources')).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Create a source with this backend' })).toHaveCount(
 		0
 	);
+
+	await page.goto('/backends/etiket_sync_agent_coretools');
+	await expect(page.getByRole('link', { name: 'Create a source with this backend' })).toBeVisible();
 	await expect(page.getByRole('row', { name: /password/ }).getByRole('rowheader')).toHaveText(
 		/password\s+secret/
 	);
@@ -138,10 +143,6 @@ test('a backend that is not installed says the agent cannot run it, and marks se
 		.textContent();
 	expect(curl).toContain('"port": 5432,');
 	expect(curl).toContain('"password": "<password>"');
-
-	// The native backend is the Python agent's own: no package installs it here.
-	await page.goto('/backends/etiket_sync_agent_native');
-	await expect(page.getByText('is part of the Python sync agent itself')).toBeVisible();
 
 	// A backend whose sources need a default scope asks for one in both requests.
 	await page.goto('/backends/etiket_sync_agent_labber');
@@ -163,17 +164,17 @@ for (const javaScriptEnabled of [true, false]) {
 		test.use({ javaScriptEnabled });
 
 		test('installing from PyPI shows the agent refusing it', async ({ page }) => {
-			await page.goto('/backends/etiket_sync_agent_coretools');
+			await page.goto('/converters/zarr_to_netcdf4');
 			const pypi = page.getByRole('form', { name: 'Install from PyPI' });
-			await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-sync-agent-coretools');
+			await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-converter-zarr');
 			await pypi.getByLabel('Version (optional)').fill('0.45.0');
 			await pypi.getByRole('button', { name: 'Install' }).click();
-			await expect(page.getByRole('alert')).toHaveText(notSupported('Installing a backend'));
+			await expect(page.getByRole('alert')).toHaveText(notSupported('Installing a converter'));
 			await expect(pypi.getByLabel('Version (optional)')).toHaveValue('0.45.0');
 		});
 
 		test('an empty package name shows a field error and keeps what was typed', async ({ page }) => {
-			await page.goto('/backends/etiket_sync_agent_coretools');
+			await page.goto('/converters/zarr_to_netcdf4');
 			const pypi = page.getByRole('form', { name: 'Install from PyPI' });
 			await pypi.getByLabel('Package name').fill('  ');
 			await pypi.getByLabel('Version (optional)').fill('1.2.3');
@@ -264,10 +265,7 @@ test('the converters list and a converter page with its YAML usage', async ({ pa
 
 	await page.goto('/converters/zarr_to_netcdf4');
 	await expect(page.getByText('this sync agent cannot convert with it')).toBeVisible();
-	const pypi = page.getByRole('form', { name: 'Install from PyPI' });
-	await expect(pypi.getByLabel('Package name')).toHaveValue('etiket-converter-zarr');
-	await pypi.getByRole('button', { name: 'Install' }).click();
-	await expect(page.getByRole('alert')).toHaveText(notSupported('Installing a converter'));
+	// Installing it is tried below, with JavaScript and without.
 });
 
 test.describe('with an agent syncing', () => {
@@ -298,6 +296,7 @@ test('the catalog pages fit a 375 px wide screen', async ({ page }) => {
 		'/backends',
 		`/backends/${FOLDERBASE}`,
 		'/backends/etiket_sync_agent_coretools',
+		'/backends/etiket_sync_agent_native',
 		'/converters',
 		'/converters/csv_to_hdf5'
 	]) {

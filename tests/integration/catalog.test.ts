@@ -13,6 +13,7 @@ const INSTALLED = [
 	'etiket_sync_agent_qcodes',
 	'etiket_sync_agent_quantify',
 	'etiket_sync_agent_labber',
+	'etiket_sync_agent_coretools',
 	'etiket_sync_agent_folderbase'
 ];
 
@@ -27,7 +28,7 @@ SyncSources.create(
 )`;
 
 describe('backends', () => {
-	it('lists exactly the six backends of the SDK, four of them installed', async () => {
+	it('lists exactly the six backends of the SDK, five of them installed', async () => {
 		const { client } = await startAgent();
 		const backends = await client.listBackends();
 		expect(backends.map((backend) => backend.identifier).sort()).toEqual([...IDENTIFIERS].sort());
@@ -180,9 +181,9 @@ describe('backends', () => {
 		const { client } = await startAgent();
 		const failure = await rejection(
 			client.createSource({
-				name: 'core tools',
-				backend_identifier: 'etiket_sync_agent_coretools',
-				config_data: { dbname: 'core_tools', user: 'lab', password: 'secret' }
+				name: 'qdrive datasets',
+				backend_identifier: 'etiket_sync_agent_native',
+				config_data: {}
 			})
 		);
 		expect(failure).toMatchObject({ status: 422, code: 'ValidationError' });

@@ -176,8 +176,8 @@ describe('bad input gets a clear error and nothing is written', async () => {
 			paths: ['backend_identifier'],
 			body: () => ({
 				name: 'x',
-				backend_identifier: 'etiket_sync_agent_coretools',
-				config_data: { dbname: 'core_tools', user: 'lab', password: 'secret' }
+				backend_identifier: 'etiket_sync_agent_native',
+				config_data: {}
 			})
 		},
 		{

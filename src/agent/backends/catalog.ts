@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Backend, ConfigField } from '../../lib/contract';
+import { coretools } from './coretools/coretools';
 import { folderbase } from './folderbase/folderbase';
 import { labber } from './labber/labber';
 import { qcodesSchemaProblem } from './qcodes/database';
@@ -125,7 +126,8 @@ export const backends: BackendDefinition[] = [
 		identifier: 'etiket_sync_agent_coretools',
 		name: 'Core Tools',
 		package: 'etiket-sync-agent-coretools',
-		description: 'Sync Core Tools datasets from its PostgreSQL database.',
+		description:
+			'Sync Core Tools measurements from its PostgreSQL database, read-only: every measurement, running ones as they grow; projects are the scope identifiers.',
 		configFields: [
 			{
 				name: 'host',
@@ -173,10 +175,11 @@ export const backends: BackendDefinition[] = [
 				placeholder: '<password>'
 			}
 		],
+		// As the SDK has it: a measurement's project is its scope identifier.
 		scopeRule: 'optional',
 		hasOwner: true,
 		folderField: null,
-		implementation: null
+		implementation: coretools
 	},
 	{
 		identifier: 'etiket_sync_agent_folderbase',

@@ -112,6 +112,11 @@ export interface BackendImplementation {
 		changed: string[],
 		signal: AbortSignal
 	): Promise<ScanResult & { examined: string[] }>;
+	/**
+	 * For data behind a server (a database): null when it answers now, else why not. A source
+	 * whose scan or read threw `UnreachableError` is looked at again with this, with back-off.
+	 */
+	reachable?(config: ConfigData): Promise<string | null>;
 	/** Reads one dataset for upload; throws with a clear message when it cannot. */
 	read(config: ConfigData, dataIdentifier: string): Promise<DatasetContent>;
 	/**
@@ -153,4 +158,13 @@ export interface BackendDefinition {
  */
 export class TryLaterError extends Error {
 	override name = 'TryLaterError';
+}
+
+/**
+ * The server holding the data cannot be used now (down, unreachable, refusing the agent's
+ * login): the source goes to `error` and runs again by itself once the server answers; the
+ * item being read is tried again then, not failed.
+ */
+export class UnreachableError extends TryLaterError {
+	override name = 'UnreachableError';
 }

@@ -76,7 +76,7 @@ class Cycle {
 		const { db, log, signal } = this.context;
 		if (!checkConnection(this.context, this.store)) return;
 		await this.store.removeLeftPartials();
-		if (!onlyChanged) recheckWaitingSources(this.context);
+		if (!onlyChanged) await recheckWaitingSources(this.context);
 		const running = listRunningSources(db);
 		await this.watches.update(running.flatMap((source) => watchedFolder(source) ?? []));
 		const changed = new Set(this.watches.changedSources);

@@ -1,6 +1,11 @@
 import { now } from '../db/database';
 import { dataIsThere, dataPathOf, findBackend, itemRootOf } from '../backends/catalog';
-import { TryLaterError, type ConfigData } from '../backends/types';
+import {
+	TryLaterError,
+	UnreachableError,
+	type BackendDefinition,
+	type ConfigData
+} from '../backends/types';
 import { nextDueItem, restoreRecentlyMissing } from '../services/item-queue';
 import {
 	failRunningSource,
@@ -77,6 +82,7 @@ export async function runSource(
 		if (signal.aborted) return;
 		// Gone while it was scanned (its files first, then itself): not a failure of the scan.
 		if (gone()) return dataVanished();
+		if (error instanceof UnreachableError) return serverUnreachable(context, source, error);
 		if (error instanceof TryLaterError) {
 			// Locked by its writer: scanned again next cycle; what is due is synced meanwhile.
 			context.log.info('Source "%s": %s', source.name, error.message);
@@ -96,29 +102,54 @@ export async function runSource(
 			live: backend.implementation.followsLive === true
 		});
 		if (!item) break;
-		await syncItem(context, store, { source, config, backend }, item);
+		try {
+			await syncItem(context, store, { source, config, backend }, item);
+		} catch (error) {
+			if (error instanceof UnreachableError) return serverUnreachable(context, source, error);
+			throw error;
+		}
 	}
 	markSourceUpdated(db, source.id);
 }
 
+/** The source's server cannot be used: in error, until a recheck finds it answering. */
+function serverUnreachable(context: AgentContext, source: SourceRow, error: UnreachableError) {
+	return failSource(
+		context,
+		source,
+		{
+			exception: error.name,
+			message: `${error.message}; the source runs again by itself once the server answers`
+		},
+		recheckTime(0)
+	);
+}
+
+/** Whether what a source reads cannot be read now: its folder gone, its server not answering. */
+async function unavailable(backend: BackendDefinition, config: ConfigData): Promise<boolean> {
+	const data = dataPathOf(backend, config);
+	if (data) return !dataIsThere(data);
+	return (await backend.implementation?.reachable?.(config)) != null;
+}
+
 /**
- * Sources in error because their folder vanished (an unmounted drive, a renamed share) run
- * again once it is back. The wait between looks doubles up to a ceiling, so a drive that
- * stays away costs one `stat` every few minutes.
+ * Sources in error because their folder vanished (an unmounted drive, a renamed share) or
+ * their server stopped answering run again once it is back. The wait between looks doubles
+ * up to a ceiling, so data that stays away costs one `stat` or one login every few minutes.
  */
-export function recheckWaitingSources(context: AgentContext): void {
+export async function recheckWaitingSources(context: AgentContext): Promise<void> {
 	const { db, log } = context;
 	for (const source of listSourcesToRecheck(db, now())) {
 		const backend = findBackend(source.backend_identifier);
-		const data = backend ? dataPathOf(backend, JSON.parse(source.config_data) as ConfigData) : null;
-		if (data && !dataIsThere(data)) {
+		const config = JSON.parse(source.config_data) as ConfigData;
+		if (backend && (await unavailable(backend, config))) {
 			postponeRecheck(db, source.id, recheckTime(source.rechecks + 1));
 		} else if (resumeWaitingSource(db, source.id)) {
+			const data = backend && dataPathOf(backend, config);
 			log.info(
-				'Source "%s": its %s %s is back, syncing again',
+				'Source "%s": %s, syncing again',
 				source.name,
-				data?.kind,
-				data?.path
+				data ? `its ${data.kind} ${data.path} is back` : 'its server answers again'
 			);
 		}
 	}

@@ -4,6 +4,7 @@ import { folderOf } from '../backends/catalog';
 import { mapLimit } from '../files/map-limit';
 import {
 	TryLaterError,
+	UnreachableError,
 	type BackendDefinition,
 	type ConfigData,
 	type DatasetContent
@@ -31,7 +32,8 @@ export const COPY_CONCURRENCY = 8;
 /**
  * Reads and uploads one dataset; the item is marked synchronized only once all is stored.
  * Stopping or deleting the source aborts it between two chunks of a file: the partial copy
- * is removed and nothing is saved.
+ * is removed and nothing is saved. Throws `UnreachableError` (the item put off) when the
+ * source's server cannot be used.
  */
 export async function syncItem(
 	context: AgentContext,
@@ -142,7 +144,9 @@ export async function syncItem(
 				if (row.status === 'ERROR') unconverted += 1;
 			}
 		}
+		// A backend's own fields first: what identifies the dataset is never overridden.
 		await store.writeManifest({
+			...content.extra,
 			uuid: dataset,
 			name: content.name,
 			alt_uid: content.altUid,
@@ -154,8 +158,7 @@ export async function syncItem(
 			source: { id: source.id, name: source.name, backend: source.backend_identifier },
 			data_identifier: item.data_identifier,
 			files: stored,
-			synced_at: now(),
-			...content.extra
+			synced_at: now()
 		});
 		// Uploaded as it is; the item fails so that a reset converts it once it can.
 		if (unconverted)
@@ -190,6 +193,8 @@ export async function syncItem(
 	} catch (error) {
 		if (error instanceof TryLaterError) {
 			postponeItem(db, item, new Date(Date.now() + TRY_AGAIN_MS).toISOString());
+			// The source's server is gone: the source waits for it (runSource), the item with it.
+			if (error instanceof UnreachableError) throw error;
 			log.info(
 				'"%s" of "%s" is read again shortly: %s',
 				item.data_identifier,

@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { writeXarrayHdf5, type Attributes } from '../../files/xarray-hdf5';
+import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
+import { coretoolsProblem, serverOf, withCoretools } from './connection';
+import { readMeasurementData, readMeasurementRow, type MeasurementRow } from './measurement';
+
+/** A measurement not completed that gains no values for this long was abandoned: synced as it is. */
+export const ABANDONED_MS = 10 * 60_000;
+/** Between full scans, a scan asks only for new measurements and the incomplete ones. */
+const FULL_SCAN_MS = 60_000;
+const DATA_FILE = 'measured_data.hdf5';
+
+interface Incomplete {
+	/** Values written so far (the sum of its write cursors) when last looked at. */
+	written: number;
+	changedAt: number;
+}
+
+/** What the last scans of a database found, so that the next asks only for what is new. */
+interface ScanMemory {
+	fullScanAt: number;
+	count: number;
+	lastId: number;
+	datasets: Map<number, ScannedDataset>;
+	incomplete: Map<number, Incomplete>;
+}
+
+const memories = new Map<string, ScanMemory>();
+
+function memoryKey(config: ConfigData): string {
+	const { host, port, dbname } = serverOf(config);
+	return JSON.stringify([host, port, dbname]);
+}
+
+interface OverviewRow {
+	id: number;
+	project: string;
+	completed: boolean | null;
+	/** What a sync reads from the row, hashed: a change is a new fingerprint. */
+	state: string;
+	written: string | null;
+}
+
+/**
+ * Core-Tools: every measurement of `global_measurement_overview` is a dataset, its id the
+ * data identifier and its project the scope identifier. One not completed is live (synced
+ * as it grows) until it completes or gains nothing for ten minutes.
+ */
+export const coretools: BackendImplementation = {
+	followsLive: true,
+
+	reachable: coretoolsProblem,
+
+	async scan(config) {
+		const key = memoryKey(config);
+		const datasets = await withCoretools(config, async (client) => {
+			const { rows: counted } = await client.query<{ count: number; last: number | null }>(
+				'SELECT count(*)::int AS count, max(id) AS last FROM global_measurement_overview'
+			);
+			const { count, last } = counted[0]!;
+			const cursors = await hasTable(client, 'measurement_parameters');
+			// The written values of a running measurement: its progress, which makes it worth a sync.
+			const select = `SELECT id, project, completed,
+				md5(concat_ws('|', exp_name, set_up, project, sample, keywords::text, starred, completed,
+					start_time, stop_time, octet_length(snapshot), octet_length(metadata))) AS state,
+				${
+					cursors
+						? `CASE WHEN completed THEN NULL ELSE (SELECT sum(write_cursor)::text FROM measurement_parameters p WHERE p.exp_uuid = g.uuid) END`
+						: 'NULL'
+				} AS written
+				FROM global_measurement_overview g`;
+			let memory = memories.get(key);
+			let rows: OverviewRow[] | null = null;
+			if (memory && Date.now() - memory.fullScanAt < FULL_SCAN_MS) {
+				const waiting = [...memory.incomplete.keys()];
+				rows = (
+					await client.query<OverviewRow>(`${select} WHERE id > $1 OR id = ANY($2::int[])`, [
+						memory.lastId,
+						waiting
+					])
+				).rows;
+				const added = rows.filter((row) => row.id > memory!.lastId).length;
+				// Measurements deleted, or added below the last id: only a full scan tells.
+				if (memory.count + added !== count) rows = null;
+			}
+			if (!rows || !memory) {
+				rows = (await client.query<OverviewRow>(select)).rows;
+				memory = {
+					fullScanAt: Date.now(),
+					count: 0,
+					lastId: 0,
+					datasets: new Map(),
+					incomplete: new Map()
+				};
+			}
+			const before = memory.incomplete;
+			const incomplete = new Map<number, Incomplete>();
+			for (const row of rows) {
+				memory.datasets.set(row.id, scanned(row, before, incomplete));
+			}
+			for (const [id, state] of before) {
+				if (!rows.some((row) => row.id === id)) incomplete.set(id, state);
+			}
+			memory.incomplete = incomplete;
+			memory.count = count;
+			memory.lastId = last ?? 0;
+			memories.set(key, memory);
+			return [...memory.datasets.values()];
+		});
+		return { datasets, skipped: [] };
+	},
+
+	async read(config, dataIdentifier): Promise<DatasetContent> {
+		const id = Number(dataIdentifier);
+		if (!Number.isSafeInteger(id) || id < 1) {
+			throw new Error(`${dataIdentifier} is not a Core-Tools measurement id`);
+		}
+		const { dbname } = serverOf(config);
+		const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'qh-coretools-'));
+		const dispose = () => fsp.rm(folder, { recursive: true, force: true });
+		try {
+			const { measurement, data } = await withCoretools(config, async (client) => {
+				const measurement = await readMeasurementRow(client, id);
+				if (!measurement) throw new Error(`Measurement ${id} is no longer in ${dbname}`);
+				return {
+					measurement,
+					data: await readMeasurementData(client, measurement, fileAttributesOf(measurement))
+				};
+			});
+			const dataFile = path.join(folder, DATA_FILE);
+			await writeXarrayHdf5(dataFile, data.dataset);
+			const files = [{ name: DATA_FILE, path: dataFile, made: true }];
+			for (const [name, json] of [
+				['snapshot.json', measurement.snapshot],
+				['metadata.json', measurement.metadata]
+			] as const) {
+				const text = json?.toString('utf8').trim();
+				// Core-Tools writes `json.dumps(None)` when there is none.
+				if (!text || text === 'null') continue;
+				await fsp.writeFile(path.join(folder, name), text);
+				files.push({ name, path: path.join(folder, name), made: true });
+			}
+			const state = memories.get(memoryKey(config))?.incomplete.get(id);
+			const abandoned = state !== undefined && Date.now() - state.changedAt >= ABANDONED_MS;
+			const notes = [...data.notes];
+			if (!measurement.completed) {
+				const progress = `${data.written} of ${data.total} values`;
+				notes.push(
+					abandoned
+						? `Measurement ${id} never completed: no new values for ${ABANDONED_MS / 60_000} minutes, so it is synced as it is (${progress})`
+						: `Measurement ${id} is still running: synced as far as it is measured (${progress}), again as it grows and once it completes`
+				);
+			}
+			const collected = measurement.start_epoch ?? measurement.stop_epoch;
+			if (collected === null) throw new Error(`Measurement ${id} has no start time`);
+			return {
+				name: measurement.exp_name || `measurement ${id}`,
+				altUid: measurement.uuid,
+				collected: new Date(collected * 1000).toISOString(),
+				description: null,
+				tags: keywordsOf(measurement.keywords),
+				attributes: {
+					sample: measurement.sample,
+					'set-up': measurement.set_up,
+					project: measurement.project
+				},
+				files,
+				parameters: data.parameters,
+				conversions: [],
+				skipped: [],
+				notes,
+				recorded: null,
+				extra: {
+					format: 'coretools',
+					measurement_id: id,
+					measurement_uuid: measurement.uuid,
+					...(measurement.starred ? { ranking: 1 } : {}),
+					live: !measurement.completed && !abandoned,
+					variables: data.parameters
+				},
+				dispose
+			};
+		} catch (error) {
+			await dispose();
+			throw error;
+		}
+	}
+};
+
+async function hasTable(client: pg.PoolClient, table: string): Promise<boolean> {
+	const { rows } = await client.query<{ exists: boolean }>(
+		'SELECT to_regclass($1) IS NOT NULL AS exists',
+		[table]
+	);
+	return rows[0]!.exists;
+}
+
+/** One measurement as the scan reports it; its fingerprint changes when anything synced would. */
+function scanned(
+	row: OverviewRow,
+	before: Map<number, Incomplete>,
+	incomplete: Map<number, Incomplete>
+): ScannedDataset {
+	let state: Incomplete | null = null;
+	const now = Date.now();
+	if (!row.completed) {
+		const written = Number(row.written ?? 0);
+		const previous = before.get(row.id);
+		state = {
+			written,
+			changedAt: previous && previous.written === written ? previous.changedAt : now
+		};
+		incomplete.set(row.id, state);
+	}
+	const abandoned = state !== null && now - state.changedAt >= ABANDONED_MS;
+	return {
+		dataIdentifier: String(row.id),
+		scopeIdentifier: row.project,
+		fingerprint: createHash('md5')
+			.update(JSON.stringify([row.state, state?.written ?? null, abandoned]))
+			.digest('hex'),
+		live: state !== null && !abandoned
+	};
+}
+
+/** The measurement's keywords (a JSON list, as Core-Tools writes them) as tags. */
+function keywordsOf(keywords: unknown): string[] {
+	if (!Array.isArray(keywords)) return [];
+	const tags = keywords.map((keyword) =>
+		typeof keyword === 'string' ? keyword : JSON.stringify(keyword)
+	);
+	return [...new Set(tags.filter((tag) => tag.trim() !== ''))];
+}
+
+/** The export's global attributes, those of Core-Tools' own `ds2xarray`. */
+function fileAttributesOf(measurement: MeasurementRow): Attributes {
+	const start = measurement.start_epoch;
+	return {
+		title: measurement.exp_name,
+		uuid: measurement.uuid,
+		id: measurement.id,
+		sample_name: measurement.sample,
+		project: measurement.project,
+		set_up: measurement.set_up,
+		measurement_time: start === null ? '' : new Date(start * 1000).toISOString()
+	};
+}
