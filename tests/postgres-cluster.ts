@@ -119,7 +119,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 		);
 		let output = '';
 		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => fail(new Error(`PostgreSQL did not start:\n${output}`)), 30_000);
+			const timer = setTimeout(
+				() => fail(new Error(`PostgreSQL did not start:\n${output}`)),
+				30_000
+			);
 			const read = (chunk: Buffer) => {
 				output += chunk;
 				if (output.includes('ready to accept connections')) done();

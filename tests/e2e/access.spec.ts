@@ -4,11 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { hashPassword } from '../../src/lib/server/access/password';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { send } from './raw-request';
+import { api } from './seed';
+import { freePort } from '../helpers';
+import type { Source } from '../../src/lib/contract';
 import type { Stack } from './stack';
 
 const PASSWORD = 'correct horse battery staple';
@@ -222,24 +224,36 @@ test.describe('behind a reverse proxy (loopback bind, ORIGIN of another host), n
 	});
 });
 
-test('a secret in a source config never leaves the dashboard server', async ({ stack, page }) => {
+test('a Core Tools password typed in the browser never leaves the dashboard server, and an edit without it keeps it', async ({
+	stack,
+	page
+}) => {
 	const sentinel = 'SENTINEL-d41d8cd98f00b204';
-	// A Core Tools source as an agent that has the backend installed would store it.
-	const db = new Database(path.join(stack.dataDir, 'sync_agent.sqlite'));
-	const { lastInsertRowid: id } = db
-		.prepare(
-			`INSERT INTO sources (name, backend_identifier, status, config_data, created_at)
-			 VALUES ('Lab database', 'etiket_sync_agent_coretools', 'stopped', ?, ?)`
-		)
-		.run(
-			JSON.stringify({ dbname: 'lab', user: 'qh', password: sentinel }),
-			new Date().toISOString()
-		);
-	db.close();
+	// Nothing listens there: the agent's login is refused, which it reports and logs.
+	const closedPort = await freePort();
+	await page.goto('/sources/new?backend=etiket_sync_agent_coretools');
+	await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Lab database');
+	await page.getByRole('textbox', { name: 'host' }).fill('127.0.0.1');
+	await page.getByRole('spinbutton', { name: 'port' }).fill(String(closedPort));
+	await page.getByRole('textbox', { name: 'dbname' }).fill('lab');
+	await page.getByRole('textbox', { name: 'user' }).fill('qh');
+	await page.getByRole('textbox', { name: 'password', exact: true }).fill(sentinel);
+	await page.getByRole('button', { name: 'Create source' }).click();
+	await expect(page).toHaveURL(/\/sources\/\d+$/);
+	const id = Number(new URL(page.url()).pathname.split('/').pop());
+	const stored = () => api<Source>(stack, 'GET', `/sources/${id}`);
+	await expect.poll(async () => (await stored()).status).toBe('error');
+
+	// An edit that leaves the password empty keeps the stored one.
+	await page.goto(`/sources/${id}/edit`);
+	const password = page.getByRole('textbox', { name: 'password', exact: true });
+	await expect(password).toHaveValue('');
+	await expect(password).toHaveAttribute('placeholder', 'stored: leave empty to keep it');
+	await page.getByRole('textbox', { name: 'user' }).fill('qh_lab');
+	await page.getByRole('button', { name: 'Save' }).click();
+	await expect(page).toHaveURL(`/sources/${id}`);
 	// The sync API does hold it: what follows could find it.
-	expect(await (await fetch(`${stack.syncApiUrl}/api/v1/sources/${id}`)).text()).toContain(
-		sentinel
-	);
+	expect((await stored()).config_data).toMatchObject({ user: 'qh_lab', password: sentinel });
 
 	const answers: string[] = [];
 	for (const url of [
@@ -254,6 +268,7 @@ test('a secret in a source config never leaves the dashboard server', async ({ s
 		`/sources/${id}/items`,
 		`/sources/${id}/items/999999`,
 		`/sources/${id}/errors`,
+		`/sources/${id}/mappings`,
 		'/items',
 		'/errors',
 		'/live'
@@ -271,17 +286,22 @@ test('a secret in a source config never leaves the dashboard server', async ({ s
 			name: '',
 			'config.dbname': 'lab',
 			'config.user': 'qh',
-			'config.password': ''
+			'config.password': sentinel
 		}).toString()
 	});
 	answers.push(rejected.body);
-	// And the browser's view of the edit form.
-	await page.goto(`/sources/${id}/edit`);
+	await page.goto(`/sources/${id}/errors`);
+	await expect(page.getByText(/Cannot use the Core-Tools database "lab"/).first()).toBeVisible();
 	answers.push(await page.content());
 
 	for (const body of answers) expect(body).not.toContain(sentinel);
 	expect(stack.dashboardOutput()).not.toContain(sentinel);
 	expect(JSON.stringify(auditEntries(stack))).not.toContain(sentinel);
+	// Nor does the agent write it anywhere it logs.
+	const logs = path.join(stack.dataDir, 'logs');
+	for (const file of fs.readdirSync(logs)) {
+		expect(fs.readFileSync(path.join(logs, file), 'utf8'), file).not.toContain(sentinel);
+	}
 });
 
 test.describe('a build made with NODE_ENV=staging', () => {

@@ -185,7 +185,9 @@ describe('the Core-Tools backend', () => {
 			});
 
 			const second = byId.get(String(map.id))!;
-			const mapData = await readExport(stored(REFERENCE, second.dataset_uuid, 'measured_data.hdf5'));
+			const mapData = await readExport(
+				stored(REFERENCE, second.dataset_uuid, 'measured_data.hdf5')
+			);
 			// Each measured parameter has setpoints of its own: equal ones are one coordinate.
 			expect(mapData.names).toEqual(['amp', 'phase', 'vP1', 'vP2']);
 			expect(mapData.variable('vP1').values).toEqual([10, 20, 30]);
@@ -199,8 +201,7 @@ describe('the Core-Tools backend', () => {
 			expect(mapData.variable('phase').values).toEqual([-0, -1, -10, -11, -20, -21]);
 			// No snapshot, no metadata: Core-Tools stored `null` for both.
 			expect(
-				manifestOf(settings.storeDir, REFERENCE, second.dataset_uuid)
-					.files.map((file) => file.name)
+				manifestOf(settings.storeDir, REFERENCE, second.dataset_uuid).files.map((file) => file.name)
 			).toEqual(['measured_data.hdf5']);
 
 			const third = byId.get(String(unmapped.id))!;
@@ -286,24 +287,26 @@ describe('the Core-Tools backend', () => {
 			expect(sourceError!.message).toContain('once the server answers');
 
 			await own.start();
-			await writer.measurement({
-				name: 'after',
-				project: 'Spin qubits',
-				start: 1_700_000_500,
-				axes: [{ name: 'x', values: [0, 1] }],
-				measured: [{ name: 'y', value: ([i]) => i! }]
-			}).catch(async () => {
-				// The writer's connection died with the server: a new one writes.
-				const fresh = new CoretoolsWriter(await own.connect(String(config.dbname)));
-				onTestFinished(() => fresh.client.end());
-				await fresh.measurement({
+			await writer
+				.measurement({
 					name: 'after',
 					project: 'Spin qubits',
 					start: 1_700_000_500,
 					axes: [{ name: 'x', values: [0, 1] }],
 					measured: [{ name: 'y', value: ([i]) => i! }]
+				})
+				.catch(async () => {
+					// The writer's connection died with the server: a new one writes.
+					const fresh = new CoretoolsWriter(await own.connect(String(config.dbname)));
+					onTestFinished(() => fresh.client.end());
+					await fresh.measurement({
+						name: 'after',
+						project: 'Spin qubits',
+						start: 1_700_000_500,
+						axes: [{ name: 'x', values: [0, 1] }],
+						measured: [{ name: 'y', value: ([i]) => i! }]
+					});
 				});
-			});
 			await vi.waitFor(
 				async () =>
 					expect(await client.getSource({ id: source.id })).toMatchObject({
