@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { DatasetFile } from '../backends/types';
+import { mapLimit } from '../files/map-limit';
 import { copyRegularFile } from '../files/safe-files';
 
 /** One file as `dataset.json` lists it. */
@@ -32,6 +35,8 @@ export interface DatasetManifest {
 	synced_at: string;
 	[extra: string]: unknown;
 }
+
+const FLUSH_CONCURRENCY = 8;
 
 export class StoreUnavailableError extends Error {
 	override name = 'StoreUnavailableError';
@@ -115,14 +120,15 @@ export class DatasetStore {
 	/**
 	 * Stores one file, read safely from inside `root` (see copyRegularFile). Unchanged content
 	 * (same md5 as the stored version) is left alone; a changed file gets the next version and
-	 * the previous one is kept as `<name>.v<N>`.
+	 * the previous one is kept as `<name>.v<N>`. With `durable` it is on disk when this returns;
+	 * without, `flush` makes it so.
 	 */
 	async putFile(
 		scope: string,
 		dataset: string,
 		file: DatasetFile,
 		previous: StoredFile | undefined,
-		options: { root?: string; signal: AbortSignal }
+		options: { root?: string; signal: AbortSignal; durable: boolean }
 	): Promise<{ stored: StoredFile; mtimeMs: number }> {
 		const partial = this.partialPath();
 		try {
@@ -159,6 +165,28 @@ export class DatasetStore {
 		if (previousThere) await fsp.rename(target, `${target}.v${previous.version}`);
 		await fsp.rename(partial, target);
 		return { ...file, version: (previous?.version ?? 0) + 1 };
+	}
+
+	/**
+	 * Puts the files stored without `durable` on disk, all at once: one `syncfs` of the store's
+	 * file system (`sync -f`, Linux), which costs what one file's flush does where a flush per
+	 * file of a dataset of 100,000 files takes half a minute; elsewhere each file in turn.
+	 */
+	async flush(scope: string, dataset: string, names: string[]): Promise<void> {
+		try {
+			await promisify(execFile)('sync', ['-f', this.root]);
+			return;
+		} catch {
+			// No `sync -f` here (macOS, Windows).
+		}
+		await mapLimit(names, FLUSH_CONCURRENCY, async (name) => {
+			const handle = await fsp.open(this.filePath(scope, dataset, name), 'r');
+			try {
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+		});
 	}
 
 	async writeManifest(manifest: DatasetManifest): Promise<void> {

@@ -28,6 +28,8 @@ const SOURCE_CHECK_MS = 250;
 const TRY_AGAIN_MS = 5_000;
 /** Files copied at once: a dataset of many small files is mostly waiting on the disk. */
 export const COPY_CONCURRENCY = 8;
+/** Datasets of more files flush them in one go (`DatasetStore.flush`). */
+const FLUSH_EACH_UP_TO = 32;
 
 /**
  * Reads and uploads one dataset; the item is marked synchronized only once all is stored.
@@ -81,12 +83,15 @@ export async function syncItem(
 		const previous = new Map(manifest?.files.map((file) => [file.name, file]));
 		// Every file must be inside the source's folder when it is opened, whatever it is then.
 		const root = folderOf(backend, config) ?? undefined;
+		// Many files are flushed to disk together once copied, a few each as it is copied.
+		const flushTogether = content.files.length > FLUSH_EACH_UP_TO;
 		const copies = await mapLimit(content.files, COPY_CONCURRENCY, async (file) => {
 			signal.throwIfAborted();
 			try {
 				const copy = await store.putFile(scope, dataset, file, previous.get(file.name), {
 					root: file.made ? undefined : root,
-					signal
+					signal,
+					durable: !flushTogether
 				});
 				const row: SyncFile = {
 					name: file.name,
@@ -125,6 +130,13 @@ export async function syncItem(
 		const failed = files.filter((file) => file.status === 'ERROR');
 		if (failed.length)
 			throw new Error(`${failed.length} of ${content.files.length} files could not be uploaded`);
+		if (flushTogether) {
+			await store.flush(
+				scope,
+				dataset,
+				stored.map((file) => file.name)
+			);
+		}
 		let unconverted = 0;
 		if (content.conversions.length) {
 			const convertTask = record.task(`Convert ${content.conversions.length} files`, uploadTask);

@@ -276,14 +276,14 @@ export class FileChangedError extends Error {
 
 /**
  * Copies a regular file (opened as `openRegularFile` does) into a new file `to`, computing its
- * md5 on the way and flushing it to disk. A file whose size or modification time changed
+ * md5 on the way; with `durable`, flushed to disk before it returns. A file whose size or modification time changed
  * while it was read is refused, so a half-rewritten file is never taken for the file. Stops
  * between chunks when `signal` aborts; the caller removes `to` on failure.
  */
 export async function copyRegularFile(
 	from: string,
 	to: string,
-	options: { root?: string; signal?: AbortSignal } = {}
+	options: { root?: string; signal?: AbortSignal; durable?: boolean } = {}
 ): Promise<{ md5: string; size: number; mtimeMs: number }> {
 	const { handle: input, stat } = await openRegularFile(from, options.root);
 	const hash = createHash('md5');
@@ -303,7 +303,7 @@ export async function copyRegularFile(
 				await output.write(chunk);
 				size += bytesRead;
 			}
-			await output.sync();
+			if (options.durable) await output.sync();
 		} finally {
 			await output.close();
 		}
