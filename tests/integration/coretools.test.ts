@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CoretoolsWriter } from '../coretools-database';
 import { startPostgresCluster, type PostgresCluster } from '../postgres-cluster';
-import { startAgent } from './harness';
+import { rejection, startAgent } from './harness';
 import { manifestOf } from './datasets';
 import { readExport } from './xarray-export';
 import path from 'node:path';
@@ -336,4 +336,34 @@ describe('the Core-Tools backend', () => {
 			expect(everything).not.toContain(config.password);
 		}
 	);
+
+	it('refuses a second source reading the same database, however the host is spelled', async () => {
+		const { client } = await startAgent();
+		const config = { host: 'db.lab', port: 5433, dbname: 'ct', user: 'a', password: 'pw-a' };
+		await client.createSource({
+			name: 'first',
+			backend_identifier: CORETOOLS,
+			config_data: config
+		});
+		const failure = await rejection(
+			client.createSource({
+				name: 'second',
+				backend_identifier: CORETOOLS,
+				config_data: { ...config, host: 'DB.LAB', user: 'b', password: 'pw-b' }
+			})
+		);
+		expect(failure).toMatchObject({ status: 422, code: 'ValidationError' });
+		expect(failure.details).toEqual([
+			{
+				path: 'config_data.dbname',
+				message: 'Source "first" already reads this database (ct on db.lab:5433)'
+			}
+		]);
+		// Another database on the same server is another source's.
+		await client.createSource({
+			name: 'other',
+			backend_identifier: CORETOOLS,
+			config_data: { ...config, dbname: 'ct_archive' }
+		});
+	});
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Backend, ConfigField } from '../../lib/contract';
+import { serverOf } from './coretools/connection';
 import { coretools } from './coretools/coretools';
 import { folderbase } from './folderbase/folderbase';
 import { labber } from './labber/labber';
@@ -179,6 +180,13 @@ export const backends: BackendDefinition[] = [
 		scopeRule: 'optional',
 		hasOwner: true,
 		folderField: null,
+		serverData: {
+			field: 'dbname',
+			of: (config) => {
+				const { host, port, dbname } = serverOf(config);
+				return `${dbname} on ${host.toLowerCase()}:${port}`;
+			}
+		},
 		implementation: coretools
 	},
 	{

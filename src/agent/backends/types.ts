@@ -144,6 +144,11 @@ export interface BackendDefinition {
 	/** The config field holding the one file (a database) the source reads, if it reads one. */
 	fileField?: string;
 	/**
+	 * For data on a server: where it is (server and database), and the config field a clash is
+	 * reported on, so that no two sources read the same data.
+	 */
+	serverData?: { field: string; of(config: ConfigData): string };
+	/**
 	 * Checks the source's data beyond its config fields (a database of the right kind): the
 	 * problem with the field it concerns, or null.
 	 */

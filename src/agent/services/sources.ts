@@ -133,6 +133,23 @@ function validateSettings(db: Db, settings: SourceSettings, selfId: number | nul
 			});
 		}
 	}
+	const { serverData } = backend;
+	if (serverData && !details.length) {
+		const where = serverData.of(config);
+		const other = (
+			db
+				.prepare(
+					'SELECT name, config_data FROM sources WHERE backend_identifier = ? AND id IS NOT ?'
+				)
+				.all(backend.identifier, selfId) as { name: string; config_data: string }[]
+		).find((row) => serverData.of(JSON.parse(row.config_data) as ConfigData) === where);
+		if (other) {
+			details.push({
+				path: `config_data.${serverData.field}`,
+				message: `Source "${other.name}" already reads this database (${where})`
+			});
+		}
+	}
 	if (details.length)
 		throw new ContractError('ValidationError', 'The source settings are invalid', details);
 
