@@ -5,13 +5,12 @@ import path from 'node:path';
 import type pg from 'pg';
 import { writeXarrayHdf5, type Attributes } from '../../files/xarray-hdf5';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
+import { changedRowsQuery, rememberScan, type TableMemory } from '../table-scan';
 import { coretoolsProblem, serverOf, withCoretools } from './connection';
 import { readMeasurementData, readMeasurementRow, type MeasurementRow } from './measurement';
 
 /** A measurement not completed that gains no values for this long was abandoned: synced as it is. */
 export const ABANDONED_MS = 10 * 60_000;
-/** Between full scans, a scan asks only for new measurements and the incomplete ones. */
-const FULL_SCAN_MS = 60_000;
 const DATA_FILE = 'measured_data.hdf5';
 
 interface Incomplete {
@@ -20,16 +19,8 @@ interface Incomplete {
 	changedAt: number;
 }
 
-/** What the last scans of a database found, so that the next asks only for what is new. */
-interface ScanMemory {
-	fullScanAt: number;
-	count: number;
-	lastId: number;
-	datasets: Map<number, ScannedDataset>;
-	incomplete: Map<number, Incomplete>;
-}
-
-const memories = new Map<string, ScanMemory>();
+/** What the last scans of each database found, so that the next asks only for what is new. */
+const memories = new Map<string, TableMemory<Incomplete>>();
 
 function memoryKey(config: ConfigData): string {
 	const { host, port, dbname } = serverOf(config);
@@ -73,41 +64,28 @@ export const coretools: BackendImplementation = {
 						: 'NULL'
 				} AS written
 				FROM global_measurement_overview g`;
-			let memory = memories.get(key);
-			let rows: OverviewRow[] | null = null;
-			if (memory && Date.now() - memory.fullScanAt < FULL_SCAN_MS) {
-				const waiting = [...memory.incomplete.keys()];
-				rows = (
-					await client.query<OverviewRow>(`${select} WHERE id > $1 OR id = ANY($2::int[])`, [
-						memory.lastId,
-						waiting
-					])
-				).rows;
-				const added = rows.filter((row) => row.id > memory!.lastId).length;
-				// Measurements deleted, or added below the last id: only a full scan tells.
-				if (memory.count + added !== count) rows = null;
-			}
-			if (!rows || !memory) {
-				rows = (await client.query<OverviewRow>(select)).rows;
-				memory = {
-					fullScanAt: Date.now(),
-					count: 0,
-					lastId: 0,
-					datasets: new Map(),
-					incomplete: new Map()
-				};
-			}
-			const before = memory.incomplete;
-			const incomplete = new Map<number, Incomplete>();
-			for (const row of rows) {
-				memory.datasets.set(row.id, scanned(row, before, incomplete));
-			}
-			for (const [id, state] of before) {
-				if (!rows.some((row) => row.id === id)) incomplete.set(id, state);
-			}
-			memory.incomplete = incomplete;
-			memory.count = count;
-			memory.lastId = last ?? 0;
+			const before = memories.get(key);
+			const changed = changedRowsQuery(before, key);
+			const scan = (rows: OverviewRow[], changedOnly: boolean) =>
+				rememberScan(
+					before,
+					key,
+					{ rows, changedOnly, idOf: (row) => row.id },
+					{ rows: count, lastId: last },
+					scanned
+				);
+			let memory = changed
+				? scan(
+						(
+							await client.query<OverviewRow>(`${select} WHERE id > $1 OR id = ANY($2::int[])`, [
+								changed.after,
+								changed.ids
+							])
+						).rows,
+						true
+					)
+				: null;
+			memory ??= scan((await client.query<OverviewRow>(select)).rows, false)!;
 			memories.set(key, memory);
 			return [...memory.datasets.values()];
 		});
@@ -202,22 +180,19 @@ async function hasTable(client: pg.PoolClient, table: string): Promise<boolean> 
 /** One measurement as the scan reports it; its fingerprint changes when anything synced would. */
 function scanned(
 	row: OverviewRow,
-	before: Map<number, Incomplete>,
-	incomplete: Map<number, Incomplete>
-): ScannedDataset {
+	previous: Incomplete | undefined
+): { dataset: ScannedDataset; state: Incomplete | null } {
 	let state: Incomplete | null = null;
 	const now = Date.now();
 	if (!row.completed) {
 		const written = Number(row.written ?? 0);
-		const previous = before.get(row.id);
 		state = {
 			written,
 			changedAt: previous && previous.written === written ? previous.changedAt : now
 		};
-		incomplete.set(row.id, state);
 	}
 	const abandoned = state !== null && now - state.changedAt >= ABANDONED_MS;
-	return {
+	const dataset = {
 		dataIdentifier: String(row.id),
 		scopeIdentifier: row.project,
 		fingerprint: createHash('md5')
@@ -225,6 +200,7 @@ function scanned(
 			.digest('hex'),
 		live: state !== null && !abandoned
 	};
+	return { dataset, state };
 }
 
 /** The measurement's keywords (a JSON list, as Core-Tools writes them) as tags. */

@@ -14,12 +14,11 @@ import {
 	withQcodesDatabase,
 	type QcodesDb
 } from './database';
+import { changedRowsQuery, rememberScan, type TableMemory } from '../table-scan';
 import { readRunData } from './run-data';
 
 /** A run not completed that gains no results for this long was abandoned: synced as it is. */
 export const ABANDONED_MS = 10 * 60_000;
-/** Between full scans, a scan asks only for new runs and the incomplete ones. */
-const FULL_SCAN_MS = 60_000;
 const DATA_FILE = 'measured_data.hdf5';
 
 interface IncompleteRun {
@@ -29,18 +28,8 @@ interface IncompleteRun {
 	changedAt: number;
 }
 
-/** What the last scans of a database found, so that the next asks only for what is new. */
-interface ScanMemory {
-	/** The database file (device and inode): another file at the path is scanned afresh. */
-	identity: string;
-	fullScanAt: number;
-	runs: number;
-	lastRunId: number;
-	datasets: Map<number, ScannedDataset>;
-	incomplete: Map<number, IncompleteRun>;
-}
-
-const memories = new Map<string, ScanMemory>();
+/** What the last scans of each database found, so that the next asks only for what is new. */
+const memories = new Map<string, TableMemory<IncompleteRun>>();
 
 function databaseOf(config: ConfigData): string {
 	return String(config.database_path);
@@ -83,41 +72,26 @@ export const qcodes: BackendImplementation = {
 				${metadata.map((column) => `, r.${quoted(column)}`).join('')}
 				FROM runs r LEFT JOIN experiments e ON e.exp_id = r.exp_id`;
 			const before = memories.get(file);
-			let memory = before;
-			let rows: RunRow[] | null = null;
-			if (memory && memory.identity === identity && Date.now() - memory.fullScanAt < FULL_SCAN_MS) {
-				const waiting = [...memory.incomplete.keys()];
-				rows = db
-					.prepare(`${select} WHERE r.run_id > ? OR r.run_id IN (${waiting.map(() => '?')})`)
-					.all(memory.lastRunId, ...waiting) as RunRow[];
-				const added = rows.filter((row) => row.run_id > memory!.lastRunId).length;
-				// Runs deleted, or written below the last one: only a full scan tells what is there.
-				if (memory.runs + added !== runs) rows = null;
-			}
-			if (!rows || !memory) {
-				rows = db.prepare(select).all() as RunRow[];
-				memory = {
+			const changed = changedRowsQuery(before, identity);
+			const scan = (rows: RunRow[], changedOnly: boolean) =>
+				rememberScan(
+					before,
 					identity,
-					fullScanAt: Date.now(),
-					runs: 0,
-					lastRunId: 0,
-					datasets: new Map(),
-					incomplete: new Map()
-				};
-			}
-			const incomplete = new Map<number, IncompleteRun>();
-			for (const row of rows) {
-				memory.datasets.delete(row.run_id);
-				const dataset = scannedRun(db, row, metadata, before?.incomplete, incomplete, written);
-				memory.datasets.set(row.run_id, dataset);
-			}
-			// Incomplete runs not asked for again (a full scan asks for all) keep their state.
-			for (const [id, state] of memory.incomplete) {
-				if (!rows.some((row) => row.run_id === id)) incomplete.set(id, state);
-			}
-			memory.incomplete = incomplete;
-			memory.runs = runs;
-			memory.lastRunId = last ?? 0;
+					{ rows, changedOnly, idOf: (row) => row.run_id },
+					{ rows: runs, lastId: last },
+					(row, previous) => scannedRun(db, row, metadata, previous, written)
+				);
+			let memory = changed
+				? scan(
+						db
+							.prepare(
+								`${select} WHERE r.run_id > ? OR r.run_id IN (${changed.ids.map(() => '?')})`
+							)
+							.all(changed.after, ...changed.ids) as RunRow[],
+						true
+					)
+				: null;
+			memory ??= scan(db.prepare(select).all() as RunRow[], false)!;
 			memories.set(file, memory);
 			return [...memory.datasets.values()];
 		});
@@ -188,10 +162,9 @@ function scannedRun(
 	db: QcodesDb,
 	row: RunRow,
 	metadata: string[],
-	before: Map<number, IncompleteRun> | undefined,
-	incomplete: Map<number, IncompleteRun>,
+	previous: IncompleteRun | undefined,
 	written: number
-): ScannedDataset {
+): { dataset: ScannedDataset; state: IncompleteRun | null } {
 	let state: IncompleteRun | null = null;
 	const now = Date.now();
 	if (!row.is_completed) {
@@ -202,7 +175,6 @@ function scannedRun(
 					}
 				).id ?? null)
 			: null;
-		const previous = before?.get(row.run_id);
 		state = {
 			lastRow,
 			changedAt:
@@ -212,7 +184,6 @@ function scannedRun(
 						? now
 						: Math.min(now, written)
 		};
-		incomplete.set(row.run_id, state);
 	}
 	const abandoned = state !== null && now - state.changedAt >= ABANDONED_MS;
 	const fingerprint = createHash('md5')
@@ -229,12 +200,13 @@ function scannedRun(
 			])
 		)
 		.digest('hex');
-	return {
+	const dataset = {
 		dataIdentifier: String(row.run_id),
 		scopeIdentifier: row.exp_name,
 		fingerprint,
 		live: state !== null && !abandoned
 	};
+	return { dataset, state };
 }
 
 /** Everything a sync takes from one run, read in one transaction. */
