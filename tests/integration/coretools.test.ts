@@ -330,8 +330,11 @@ describe('the Core-Tools backend', () => {
 			);
 			const everything = [
 				JSON.stringify(await client.listSourceErrors({ id: source.id })),
-				fs.readFileSync(settings.apiLogFile, 'utf8')
+				...[settings.apiLogFile, settings.agentLogFile]
+					.filter((file) => fs.existsSync(file))
+					.map((file) => fs.readFileSync(file, 'utf8'))
 			].join('\n');
+			expect(everything).toContain('password authentication failed');
 			expect(everything).not.toContain(wrong);
 			expect(everything).not.toContain(config.password);
 		}
