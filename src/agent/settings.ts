@@ -16,6 +16,8 @@ const Env = z.object({
 	/** Seconds the agent sleeps between sync cycles. */
 	QH_CYCLE_SECONDS: z.coerce.number().positive().max(3600).default(5),
 	QH_SCOPES: z.string().optional(),
+	/** Seconds a live Quantify dataset's data file may stay unchanged before it is complete. */
+	QH_LIVE_IDLE_SECONDS: z.coerce.number().positive().max(86_400).default(120),
 	/** Whether a synced folder-base dataset gets a `.QH_manifest.yaml` (its folder is written). */
 	QH_WRITE_MANIFESTS: z
 		.enum(['0', '1', 'false', 'true', 'no', 'yes', ''], { error: 'expected 1 or 0' })
@@ -40,6 +42,8 @@ export interface AgentSettings {
 	port: number;
 	user: string;
 	cycleSeconds: number;
+	/** A live Quantify dataset whose data file is unchanged this long is complete. */
+	liveIdleSeconds: number;
 	/** JSON list of `{uuid, name}` to seed the scope registry with, if given. */
 	scopesJson: string | undefined;
 	/** Off by default: the user's data folders stay as they are. */
@@ -70,6 +74,7 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		port: values.SYNC_API_PORT,
 		user: values.QH_USER ?? os.userInfo().username,
 		cycleSeconds: values.QH_CYCLE_SECONDS,
+		liveIdleSeconds: values.QH_LIVE_IDLE_SECONDS,
 		scopesJson: values.QH_SCOPES,
 		writeManifests: values.QH_WRITE_MANIFESTS,
 		// A bind to a LAN address answers to that address; 0.0.0.0 and :: name no host.

@@ -422,7 +422,7 @@ describe('Quantify sync', () => {
 });
 
 describe('Quantify live datasets', () => {
-	it('reports the newest dataset as live while it fills, and syncs it once complete', async () => {
+	it('replicates the newest dataset while it fills, and syncs it whole once complete', async () => {
 		const { client, scope, settings } = await agentWithScope();
 		const folder = quantifyCopy();
 		const cosine = path.join(
@@ -450,7 +450,15 @@ describe('Quantify live datasets', () => {
 		);
 		const find = async () =>
 			(await client.listSourceItems({ id: source.id, query: 'Live cosine' })).items[0]!;
-		expect(await find()).toMatchObject({ live: true, synchronized: false });
+		// Replicated as it is while live: the store holds what is measured so far.
+		await vi.waitFor(
+			async () => expect(await find()).toMatchObject({ live: true, synchronized: true }),
+			SLOW
+		);
+		const partial = await find();
+		expect(manifestOf(settings.storeDir, scope, partial.dataset_uuid)).toMatchObject({
+			live: true
+		});
 
 		// The measurement finishes: Quantify writes the last values.
 		fs.writeFileSync(path.join(live, 'dataset.hdf5'), complete);

@@ -62,6 +62,12 @@ export interface ScanResult {
 	examined?: string[];
 }
 
+/** The agent's settings a scan follows. */
+export interface ScanOptions {
+	/** A dataset whose files have not changed for this long is no longer live, complete or not. */
+	liveIdleMs: number;
+}
+
 /** What gets uploaded for one dataset: `dataset.json` fields plus the files. */
 export interface DatasetContent {
 	name: string;
@@ -79,6 +85,8 @@ export interface DatasetContent {
 	skipped: SkippedEntry[];
 	/** What the sync record should say about how the dataset was read. */
 	notes: string[];
+	/** For a dataset still being measured: how much of it is, 0 to 1, where the backend knows. */
+	liveFill?: number;
 	/** The identity found beside the data, and the folder it was found in. */
 	recorded: { identity: DatasetIdentity; folder: string } | null;
 	/** Backend-specific description of the data (e.g. Quantify's variables). */
@@ -97,7 +105,13 @@ export interface BackendImplementation {
 	 * Finds every dataset under the source's folder; what it cannot read it skips and names, so
 	 * one unreadable folder never hides the others.
 	 */
-	scan(config: ConfigData, signal: AbortSignal): Promise<ScanResult>;
+	scan(config: ConfigData, signal: AbortSignal, options: ScanOptions): Promise<ScanResult>;
+	/**
+	 * For backends whose live datasets are rewritten in place as they fill (Quantify): the file
+	 * to watch. While the dataset is live the engine replicates it each time that file changes,
+	 * twice a second at most, instead of once a cycle.
+	 */
+	liveFile?(config: ConfigData, dataIdentifier: string): string;
 	/**
 	 * For backends that can follow file-system events: whether this source's folder is watched
 	 * (events are unreliable on network shares).

@@ -395,5 +395,8 @@ export const migrations: string[] = [
 	`CREATE INDEX sync_files_by_converter ON sync_files (converter) WHERE converter IS NOT NULL;`,
 
 	// 9: what the last sync read of the dataset (name, tags, attributes, parameters), as JSON.
-	`ALTER TABLE sync_records ADD COLUMN dataset TEXT;`
+	`ALTER TABLE sync_records ADD COLUMN dataset TEXT;`,
+
+	// 10: how much of a live dataset its last sync held (0 to 1), where its backend knows.
+	`ALTER TABLE items ADD COLUMN live_fill REAL;`
 ];

@@ -5,6 +5,7 @@ import { countIteration, setConnection } from '../services/agent-status';
 import { recordError, recordWarning } from '../services/error-inbox';
 import { listRunningSources, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
+import { followLiveDatasets } from './live-follow';
 import { recheckWaitingSources, runSource } from './source-cycle';
 import { DatasetStore, StoreUnavailableError } from './store';
 import { describeError } from './sync-record';
@@ -33,6 +34,8 @@ export async function runAgent(context: AgentContext): Promise<void> {
 	let woken = false;
 	/** When the last cycle of every source ended: the next one is a cycle's wait after it. */
 	let lastFullCycle = -Infinity;
+	// Live datasets are replicated beside the cycles, which may be busy for minutes.
+	const following = followLiveDatasets(context, store);
 	try {
 		while (!signal.aborted) {
 			const started = performance.now();
@@ -55,6 +58,7 @@ export async function runAgent(context: AgentContext): Promise<void> {
 		}
 	} finally {
 		await watches.close();
+		await following;
 	}
 }
 

@@ -32,7 +32,9 @@ export async function scanSource(
 	const scan =
 		changedPaths && implementation.scanChanges
 			? await implementation.scanChanges(config, changedPaths, context.signal)
-			: await implementation.scan(config, context.signal);
+			: await implementation.scan(config, context.signal, {
+					liveIdleMs: context.settings.liveIdleSeconds * 1000
+				});
 	const { datasets, skipped } = scan;
 	const data = dataPathOf(backend, config);
 	if (data && !dataIsThere(data)) return null;

@@ -22,7 +22,7 @@ import { scanSource } from './scan';
 import type { DatasetStore } from './store';
 import { describeError } from './sync-record';
 import type { PendingChanges } from './watch';
-import { syncItem } from './upload';
+import { itemsInFlight, syncItem } from './upload';
 
 /** How a cycle scans a source first: everywhere, where files changed, or (null) not at all. */
 export interface ScanRequest {
@@ -99,7 +99,8 @@ export async function runSource(
 
 	while (!signal.aborted && isSourceRunning(db, source.id)) {
 		const item = nextDueItem(db, source.id, itemRootOf(backend, config), {
-			live: backend.implementation.followsLive === true
+			live: backend.implementation.followsLive === true,
+			busy: itemsInFlight()
 		});
 		if (!item) break;
 		try {

@@ -128,7 +128,7 @@ export class DatasetStore {
 		dataset: string,
 		file: DatasetFile,
 		previous: StoredFile | undefined,
-		options: { root?: string; signal: AbortSignal; durable: boolean }
+		options: { root?: string; signal: AbortSignal; durable: boolean; keepPrevious: boolean }
 	): Promise<{ stored: StoredFile; mtimeMs: number }> {
 		const partial = this.partialPath();
 		try {
@@ -138,7 +138,8 @@ export class DatasetStore {
 				dataset,
 				partial,
 				{ name: file.name, md5, size },
-				previous
+				previous,
+				options.keepPrevious
 			);
 			return { stored, mtimeMs };
 		} finally {
@@ -148,20 +149,27 @@ export class DatasetStore {
 
 	/**
 	 * Moves a complete file (a partial copy, a converter's output) into the dataset under `file`'s
-	 * name, versioned as putFile does; unchanged content keeps the stored version.
+	 * name, in one rename: the stored file is always whole. Versioned as putFile does, unchanged
+	 * content keeping the stored version; without `keepPrevious` (the previous was a moment of
+	 * a live dataset) a changed file replaces it under its version.
 	 */
 	async place(
 		scope: string,
 		dataset: string,
 		partial: string,
 		file: Omit<StoredFile, 'version'>,
-		previous: StoredFile | undefined
+		previous: StoredFile | undefined,
+		keepPrevious = true
 	): Promise<StoredFile> {
 		const target = this.filePath(scope, dataset, file.name);
 		await fsp.mkdir(path.dirname(target), { recursive: true });
 		const previousThere = previous && fs.existsSync(target);
 		if (previousThere && previous.md5 === file.md5)
 			return { ...previous, ...file, version: previous.version };
+		if (previousThere && !keepPrevious) {
+			await fsp.rename(partial, target);
+			return { ...file, version: previous.version };
+		}
 		if (previousThere) await fsp.rename(target, `${target}.v${previous.version}`);
 		await fsp.rename(partial, target);
 		return { ...file, version: (previous?.version ?? 0) + 1 };

@@ -31,8 +31,14 @@ export const COPY_CONCURRENCY = 8;
 /** Datasets of more files flush them in one go (`DatasetStore.flush`). */
 const FLUSH_EACH_UP_TO = 32;
 
+/** Items being synced now: the sync cycle and the live follower never sync one twice at once. */
+const inFlight = new Set<number>();
+
+export const itemsInFlight = (): number[] => [...inFlight];
+
 /**
- * Reads and uploads one dataset; the item is marked synchronized only once all is stored.
+ * Reads and uploads one dataset (unless it is being synced already); the item is marked
+ * synchronized only once all is stored.
  * Stopping or deleting the source aborts it between two chunks of a file: the partial copy
  * is removed and nothing is saved. Throws `UnreachableError` (the item put off) when the
  * source's server cannot be used.
@@ -47,6 +53,8 @@ export async function syncItem(
 	}: { source: SourceRow; config: ConfigData; backend: BackendDefinition },
 	item: QueuedItem
 ): Promise<void> {
+	if (inFlight.has(item.id)) return;
+	inFlight.add(item.id);
 	const { db, log } = context;
 	const sourceGone = new AbortController();
 	const watch = setInterval(() => {
@@ -78,6 +86,7 @@ export async function syncItem(
 		}
 
 		const uploadTask = record.task(`Upload to scope ${scope}`, top);
+		const liveFill = item.live === 1 ? (content.liveFill ?? null) : null;
 		dataset = adoptRecordedDataset(context, item, content, record, readTask);
 		const manifest = await store.readManifest(scope, dataset);
 		const previous = new Map(manifest?.files.map((file) => [file.name, file]));
@@ -91,7 +100,9 @@ export async function syncItem(
 				const copy = await store.putFile(scope, dataset, file, previous.get(file.name), {
 					root: file.made ? undefined : root,
 					signal,
-					durable: !flushTogether
+					durable: !flushTogether,
+					// What a sync of a live dataset stored was a moment of it, not a version.
+					keepPrevious: manifest?.live !== true
 				});
 				const row: SyncFile = {
 					name: file.name,
@@ -170,7 +181,9 @@ export async function syncItem(
 			source: { id: source.id, name: source.name, backend: source.backend_identifier },
 			data_identifier: item.data_identifier,
 			files: stored,
-			synced_at: now()
+			synced_at: now(),
+			live: item.live === 1,
+			...(liveFill !== null ? { live_fill: liveFill } : {})
 		});
 		// Uploaded as it is; the item fails so that a reset converts it once it can.
 		if (unconverted)
@@ -198,7 +211,8 @@ export async function syncItem(
 				context,
 				item,
 				{ logs: record.logs, files, dataset: summaryOf(content) },
-				null
+				null,
+				liveFill
 			)
 		)
 			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
@@ -247,6 +261,7 @@ export async function syncItem(
 	} finally {
 		clearInterval(watch);
 		await content?.dispose?.();
+		inFlight.delete(item.id);
 	}
 }
 
@@ -264,9 +279,10 @@ function saveItemOutcome(
 	context: AgentContext,
 	item: QueuedItem,
 	record: Parameters<typeof saveOutcome>[2],
-	error: string | null
+	error: string | null,
+	liveFill: number | null = null
 ): boolean {
-	const saved = saveOutcome(context.db, item, record, error);
+	const saved = saveOutcome(context.db, item, record, error, liveFill);
 	if (!saved)
 		context.log.info(
 			'"%s" changed while it was synced, or its source was stopped: not saving this sync',

@@ -49,7 +49,9 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			live = excluded.live,
 			scope_identifier = excluded.scope_identifier,
 			unmapped = excluded.unmapped,
-			synchronized = items.synchronized AND items.synced_fingerprint IS excluded.fingerprint,
+			-- Synced while live, then complete: the final sync is still due, same files or not.
+			synchronized = items.synchronized AND items.synced_fingerprint IS excluded.fingerprint
+				AND NOT (items.live AND NOT excluded.live),
 			attempts = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.attempts ELSE 0 END,
 			error = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.error END,
 			next_attempt_at = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.next_attempt_at END,
@@ -144,6 +146,13 @@ export function markOtherRootsMissing(db: Db, sourceId: number, root: string): n
 		.run(now(), sourceId, root).changes;
 }
 
+const QUEUED_COLUMNS = `id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets, live,
+	COALESCE(
+		(SELECT default_scope FROM sources WHERE id = items.source_id),
+		(SELECT scope_uuid FROM scope_mappings m
+			WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)
+	) AS scope_uuid`;
+
 /** An item taken from the queue, with what its outcome is checked against. */
 export interface QueuedItem {
 	id: number;
@@ -154,6 +163,8 @@ export interface QueuedItem {
 	scope_uuid: string | null;
 	fingerprint: string | null;
 	resets: number;
+	/** As the last scan found it: still being measured. */
+	live: number;
 }
 
 /**
@@ -165,21 +176,27 @@ export function nextDueItem(
 	db: Db,
 	sourceId: number,
 	root: string,
-	{ live }: { live: boolean } = { live: false }
+	{ live, busy = [] }: { live: boolean; busy?: number[] } = { live: false }
 ): QueuedItem | undefined {
 	return db
 		.prepare(
-			`SELECT id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets,
-				COALESCE(
-					(SELECT default_scope FROM sources WHERE id = items.source_id),
-					(SELECT scope_uuid FROM scope_mappings m
-						WHERE m.source_id = items.source_id AND m.scope_identifier = items.scope_identifier)
-				) AS scope_uuid
+			`SELECT ${QUEUED_COLUMNS}
 			FROM items WHERE source_id = ? AND synchronized = 0 AND unmapped = 0 AND missing = 0
 				AND root = ? AND (live = 0 OR ?) AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+				AND id NOT IN (SELECT value FROM json_each(?))
 			ORDER BY priority DESC, id LIMIT 1`
 		)
-		.get(sourceId, root, live ? 1 : 0, now()) as QueuedItem | undefined;
+		.get(sourceId, root, live ? 1 : 0, now(), JSON.stringify(busy)) as QueuedItem | undefined;
+}
+
+/** The source's live items under `root`, mapped and found: those a live dataset follower watches. */
+export function listLiveItems(db: Db, sourceId: number, root: string): QueuedItem[] {
+	return db
+		.prepare(
+			`SELECT ${QUEUED_COLUMNS} FROM items
+			WHERE source_id = ? AND root = ? AND live = 1 AND unmapped = 0 AND missing = 0 ORDER BY id`
+		)
+		.all(sourceId, root) as QueuedItem[];
 }
 
 /**
@@ -191,7 +208,8 @@ export function saveOutcome(
 	db: Db,
 	item: QueuedItem,
 	record: Parameters<typeof saveSyncRecord>[2],
-	error: string | null
+	error: string | null,
+	liveFill: number | null = null
 ): boolean {
 	return writeTransaction(db, () => {
 		// Only while its source runs: a stop or delete that came first wins.
@@ -206,9 +224,9 @@ export function saveOutcome(
 		const retryAt = error ? new Date(Date.now() + retryDelay(attempts)).toISOString() : null;
 		db.prepare(
 			`UPDATE items SET synchronized = ?, attempts = ?, error = ?, next_attempt_at = ?, last_update = ?,
-				synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END
+				synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END, live_fill = ?
 			WHERE id = ?`
-		).run(error ? 0 : 1, attempts, error, retryAt, now(), error ? 0 : 1, item.id);
+		).run(error ? 0 : 1, attempts, error, retryAt, now(), error ? 0 : 1, liveFill, item.id);
 		saveSyncRecord(db, item.id, record);
 		return true;
 	});

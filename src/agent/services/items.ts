@@ -16,19 +16,22 @@ export interface ItemRow {
 	attempts: number;
 	error: string | null;
 	live: number;
+	live_fill: number | null;
 	next_attempt_at: string | null;
 	last_update: string | null;
 	missing: number;
 }
 
 const ITEM_COLUMNS = `id, source_id, data_identifier, dataset_uuid, scope_identifier, priority,
-	synchronized, attempts, error, live, next_attempt_at, last_update, missing`;
+	synchronized, attempts, error, live, live_fill, next_attempt_at, last_update, missing`;
 
 export function toItem(row: ItemRow): Item {
 	return {
 		...row,
 		synchronized: row.synchronized === 1,
 		live: row.live === 1,
+		// What a live dataset's last sync held: nothing to show once it is complete.
+		live_fill: row.live === 1 ? row.live_fill : null,
 		missing: row.missing === 1
 	};
 }

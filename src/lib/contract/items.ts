@@ -26,6 +26,11 @@ export const Item = z
 		error: z.string().nullable(),
 		/** Still being written by the acquisition software; synced again once complete. */
 		live: z.boolean(),
+		/**
+		 * For a live item: how much of the dataset its last sync held, 0 to 1, where the backend
+		 * can tell. The embedded agent's; other sync APIs leave it out, so it defaults.
+		 */
+		live_fill: z.number().min(0).max(1).nullable().default(null),
 		next_attempt_at: Timestamp.nullable(),
 		last_update: Timestamp.nullable(),
 		/**

@@ -152,12 +152,12 @@ export const coretools: BackendImplementation = {
 				skipped: [],
 				notes,
 				recorded: null,
+				...(measurement.completed || data.total === 0 ? {} : { liveFill: data.written / data.total }),
 				extra: {
 					format: 'coretools',
 					measurement_id: id,
 					measurement_uuid: measurement.uuid,
 					...(measurement.starred ? { ranking: 1 } : {}),
-					live: !measurement.completed && !abandoned,
 					variables: data.parameters
 				},
 				dispose

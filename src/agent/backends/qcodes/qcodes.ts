@@ -145,7 +145,6 @@ export const qcodes: BackendImplementation = {
 					format: 'qcodes',
 					run_id: runId,
 					...(run.ranking !== 0 ? { ranking: run.ranking } : {}),
-					live: !run.completed && !abandoned,
 					variables: run.data.parameters
 				},
 				dispose

@@ -1,7 +1,13 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
+import {
+	TryLaterError,
+	type BackendImplementation,
+	type ConfigData,
+	type DatasetContent,
+	type ScannedDataset
+} from '../types';
 import { copyRegularFile, listFiles, readFolder, type SkippedEntry } from '../../files/safe-files';
 import { mapLimit } from '../../files/map-limit';
 import { fingerprintOf } from '../files';
@@ -11,14 +17,16 @@ const DAY = /^\d{8}$/;
 /** `<TUID>-<name>`, TUID = `YYYYMMDD-HHMMSS-fff-xxxxxx`. */
 const DATASET = /^(\d{8})-(\d{6})-(\d{3})-([0-9a-f]{6})-(.+)$/;
 const DATA_FILE = 'dataset.hdf5';
-/** A dataset file untouched this long is complete, NaN or not. */
-export const LIVE_WINDOW_MS = 2 * 60 * 1000;
+/** A data file that cannot be read and was written this recently is caught mid-rewrite. */
+const REWRITE_MS = 10_000;
 
 function directoryOf(config: ConfigData): string {
 	return String(config.quantify_directory);
 }
 
 /** The TUID's time: when the measurement started, in the lab PC's local time. */
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+
 export function tuidTime(tuid: string): string {
 	const [, d, t, ms] = /^(\d{8})-(\d{6})-(\d{3})/.exec(tuid) ?? [];
 	if (!d || !t || !ms) throw new Error(`Not a TUID: ${tuid}`);
@@ -37,25 +45,39 @@ export function tuidTime(tuid: string): string {
 
 /**
  * Reads a copy of the data file: Quantify rewrites it in place while measuring, and a copy
- * cannot change under the reader.
+ * cannot change under the reader. The copy is what gets uploaded: the file as it was read.
+ * The caller removes `folder`.
  */
-async function readSnapshot(file: string, root: string): Promise<QuantifyDatasetInfo> {
-	const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
+async function readSnapshot(
+	file: string,
+	root: string,
+	folder: string
+): Promise<{ copy: string; info: QuantifyDatasetInfo }> {
+	const copy = path.join(folder, DATA_FILE);
+	await copyRegularFile(file, copy, { root });
+	return { copy, info: await readQuantifyDataset(copy) };
+}
+
+async function withTemporaryFolder<T>(work: (folder: string) => Promise<T>): Promise<T> {
+	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
 	try {
-		const copy = path.join(dir, DATA_FILE);
-		await copyRegularFile(file, copy, { root });
-		return await readQuantifyDataset(copy);
+		return await work(folder);
 	} finally {
-		await fs.rm(dir, { recursive: true, force: true });
+		await fs.rm(folder, { recursive: true, force: true });
 	}
 }
 
 /**
  * Quantify: datasets are `YYYYMMDD/<TUID>-<name>` folders. The newest one is live while its
- * data file was written in the last two minutes and still holds NaN.
+ * data file was written lately (two minutes by default) and still holds NaN; it is replicated
+ * as it fills (see `liveFile`), and synced whole once complete.
  */
 export const quantify: BackendImplementation = {
-	async scan(config, signal) {
+	followsLive: true,
+
+	liveFile: (config, dataIdentifier) => path.join(directoryOf(config), dataIdentifier, DATA_FILE),
+
+	async scan(config, signal, { liveIdleMs }) {
 		const root = directoryOf(config);
 		const skipped: SkippedEntry[] = [];
 		const days = (await fs.readdir(root, { withFileTypes: true }))
@@ -76,9 +98,9 @@ export const quantify: BackendImplementation = {
 			const { files } = await listFiles(path.join(root, dataIdentifier), { signal });
 			let live = false;
 			const data = files.find((file) => file.name === DATA_FILE);
-			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < LIVE_WINDOW_MS) {
-				live = await readSnapshot(data.path, root).then(
-					(info) => info.hasNaN,
+			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < liveIdleMs) {
+				live = await withTemporaryFolder((folder) => readSnapshot(data.path, root, folder)).then(
+					({ info }) => info.filled < 1,
 					() => true // half-written: not readable yet, so certainly not complete
 				);
 			}
@@ -101,8 +123,24 @@ export const quantify: BackendImplementation = {
 		const { files, skipped } = await listFiles(folder);
 		const data = files.find((file) => file.name === DATA_FILE);
 		if (!data) throw new Error(`${dataIdentifier} has no ${DATA_FILE}`);
-		const info = await readSnapshot(data.path, directoryOf(config));
+		const temporary = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
+		const dispose = () => fs.rm(temporary, { recursive: true, force: true });
+		let snapshot;
+		try {
+			snapshot = await readSnapshot(data.path, directoryOf(config), temporary);
+		} catch (error) {
+			await dispose();
+			// Caught mid-rewrite (Quantify truncates and writes it again): read it again shortly.
+			if (Date.now() - data.mtimeMs < REWRITE_MS) {
+				throw new TryLaterError(
+					`${dataIdentifier}/${DATA_FILE} is being written (${(error as Error).message})`
+				);
+			}
+			throw error;
+		}
+		const { copy, info } = snapshot;
 		const tags = [...new Set(info.variables.map((v) => v.long_name || v.name))];
+		const live = info.filled < 1;
 		return {
 			name: match[5]!,
 			altUid: tuid,
@@ -110,7 +148,12 @@ export const quantify: BackendImplementation = {
 			description: null,
 			tags,
 			attributes: { 'set-up': String(config.set_up) },
-			files: files.map((file) => ({ name: file.name, path: file.path })),
+			// The data file as it was read, not as it is now.
+			files: files.map((file) =>
+				file === data
+					? { name: file.name, path: copy, made: true }
+					: { name: file.name, path: file.path }
+			),
 			// Coordinates first, as the other backends list them.
 			parameters: [...info.variables]
 				.sort((a, b) => Number(b.role === 'coordinate') - Number(a.role === 'coordinate'))
@@ -123,9 +166,13 @@ export const quantify: BackendImplementation = {
 				})),
 			conversions: [],
 			skipped,
-			notes: [],
+			notes: live
+				? [`Measured ${percent(info.filled)} so far: the rest is NaN until Quantify fills it`]
+				: [],
 			recorded: null,
-			extra: { format: info.format, variables: info.variables }
+			extra: { format: info.format, variables: info.variables },
+			...(live ? { liveFill: info.filled } : {}),
+			dispose
 		};
 	}
 };

@@ -37,8 +37,11 @@ export interface QuantifyDatasetInfo {
 	/** The dataset's global attribute `name`, if present. */
 	name: string | null;
 	variables: QuantifyVariable[];
-	/** Whether any data variable still holds NaN (Quantify pre-fills with NaN while measuring). */
-	hasNaN: boolean;
+	/**
+	 * How much is measured, 0 to 1: the NaN cursor (Quantify pre-fills with NaN and fills in
+	 * order), the first NaN of the least filled data variable; 1 when none holds NaN.
+	 */
+	filled: number;
 }
 
 const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -103,18 +106,25 @@ function attrText(value: unknown): string | null {
 	return text.trim() === '' ? null : text;
 }
 
-function containsNaN(value: unknown): boolean {
-	if (typeof value === 'number') return Number.isNaN(value);
+/** Where the first NaN of a flat block of values is; its length when it holds none. */
+function firstNaN(value: unknown): number {
 	if (value instanceof Float64Array || value instanceof Float32Array) {
 		for (let i = 0; i < value.length; i++) {
 			const x = value[i] as number;
-			if (x !== x) return true;
+			if (x !== x) return i;
 		}
-		return false;
+		return value.length;
 	}
-	if (Array.isArray(value)) return (value as unknown[]).some(containsNaN);
-	return false;
+	if (typeof value === 'number') return Number.isNaN(value) ? 0 : 1;
+	if (Array.isArray(value)) {
+		const at = (value as unknown[]).findIndex((item) => firstNaN(item) === 0);
+		return at === -1 ? value.length : at;
+	}
+	return Infinity;
 }
+
+/** The fraction before the first NaN of `size` values; 1 for none. */
+const fractionBefore = (at: number, size: number) => (size === 0 ? 1 : Math.min(1, at / size));
 
 function coordinateNames(coordinates: (string | null)[]): Set<string> {
 	const names = new Set<string>();
@@ -152,21 +162,23 @@ function baseName(path: string): string {
 	return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Scans one dataset for NaN a block of rows at a time, stopping at the first one. */
-function h5HasNaN(dataset: Dataset): boolean {
-	if (dataset.metadata.type !== H5T_FLOAT) return false;
+/** How far one dataset is filled (0 to 1): read a block of rows at a time, up to the first NaN. */
+function h5Filled(dataset: Dataset): number {
+	if (dataset.metadata.type !== H5T_FLOAT) return 1;
 	const shape = dataset.shape;
-	if (shape === null) return false;
+	if (shape === null) return 1;
 	const [rows, ...rest] = shape;
-	if (rows === undefined) return containsNaN(dataset.value);
+	if (rows === undefined) return firstNaN(dataset.value) === 0 ? 0 : 1;
 	const rowSize = rest.reduce((a, b) => a * b, 1);
-	if (rows === 0 || rowSize === 0) return false;
+	if (rows === 0 || rowSize === 0) return 1;
 	const rowsPerBlock = Math.max(1, Math.floor(NAN_SCAN_BLOCK / rowSize));
 	for (let start = 0; start < rows; start += rowsPerBlock) {
 		const end = Math.min(rows, start + rowsPerBlock);
-		if (containsNaN(dataset.slice([[start, end]]))) return true;
+		const block = dataset.slice([[start, end]]);
+		const at = firstNaN(block);
+		if (at < (end - start) * rowSize) return fractionBefore(start * rowSize + at, rows * rowSize);
 	}
-	return false;
+	return 1;
 }
 
 interface H5Candidate {
@@ -230,14 +242,17 @@ async function readHdf5(file: string): Promise<QuantifyDatasetInfo> {
 		linkUncertainties(variables);
 
 		// One variable at a time, in blocks, and only until the first NaN.
-		const hasNaN = candidates.some((c) => c.variable.role === 'data' && h5HasNaN(c.dataset));
+		const filled = Math.min(
+			1,
+			...candidates.filter((c) => c.variable.role === 'data').map((c) => h5Filled(c.dataset))
+		);
 
 		return {
 			format: 'hdf5',
 			tuid: h5Attr(h5, 'tuid'),
 			name: h5Attr(h5, 'name'),
 			variables,
-			hasNaN
+			filled
 		};
 	} finally {
 		h5.close();
@@ -317,7 +332,7 @@ async function readNetcdf3(file: string): Promise<QuantifyDatasetInfo> {
 	});
 	linkUncertainties(variables);
 
-	let hasNaN = false;
+	let filled = 1;
 	for (const [index, v] of ncVariables.entries()) {
 		if (variables[index]?.role !== 'data' || (v.type !== 'double' && v.type !== 'float')) continue;
 		let values: unknown;
@@ -326,10 +341,8 @@ async function readNetcdf3(file: string): Promise<QuantifyDatasetInfo> {
 		} catch (error) {
 			throw notQuantify(`${file} is a truncated netCDF-3 file (${errorText(error)})`);
 		}
-		if (containsNaN(values)) {
-			hasNaN = true;
-			break;
-		}
+		const size = variables[index]!.shape.reduce((a, b) => a * b, 1);
+		filled = Math.min(filled, fractionBefore(Math.min(firstNaN(values), size), size));
 	}
 
 	return {
@@ -337,6 +350,6 @@ async function readNetcdf3(file: string): Promise<QuantifyDatasetInfo> {
 		tuid: ncAttr(globalAttributes, 'tuid'),
 		name: ncAttr(globalAttributes, 'name'),
 		variables,
-		hasNaN
+		filled
 	};
 }
