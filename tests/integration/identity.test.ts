@@ -127,9 +127,13 @@ describe('a data directory of the schema before item roots', () => {
 		writeDataset(root, 'P/synced', { 'a.txt': 'a' });
 		writeDataset(root, 'P/failed', { 'b.txt': 'b' });
 		// The fingerprints the agent itself computes: the datasets are unchanged since.
-		const { datasets } = await folderbase.scan({ root_directory: root }, AbortSignal.timeout(5000), {
-			liveIdleMs: 120_000
-		});
+		const { datasets } = await folderbase.scan(
+			{ root_directory: root },
+			AbortSignal.timeout(5000),
+			{
+				liveIdleMs: 120_000
+			}
+		);
 		const fingerprint = (id: string) => datasets.find((d) => d.dataIdentifier === id)!.fingerprint;
 
 		const dataDir = tempDir('qh-agent-');

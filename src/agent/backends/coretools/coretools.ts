@@ -152,7 +152,9 @@ export const coretools: BackendImplementation = {
 				skipped: [],
 				notes,
 				recorded: null,
-				...(measurement.completed || data.total === 0 ? {} : { liveFill: data.written / data.total }),
+				...(measurement.completed || data.total === 0
+					? {}
+					: { liveFill: data.written / data.total }),
 				extra: {
 					format: 'coretools',
 					measurement_id: id,
