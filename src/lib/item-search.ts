@@ -20,6 +20,7 @@ export const statusOptions = [
 	{ value: '', label: 'All items' },
 	{ value: 'synced', label: 'Synced' },
 	{ value: 'not-synced', label: 'Not synced' },
+	{ value: 'live', label: 'Being measured' },
 	{ value: 'missing', label: 'Missing' }
 ] as const;
 
@@ -54,10 +55,14 @@ export function readSearch(url: URL): ItemSearch {
 	};
 }
 
-const statusQueries: Record<StatusValue, { is_synchronized?: boolean; is_missing?: boolean }> = {
+const statusQueries: Record<
+	StatusValue,
+	{ is_synchronized?: boolean; is_missing?: boolean; is_live?: boolean }
+> = {
 	'': {},
 	synced: { is_synchronized: true },
 	'not-synced': { is_synchronized: false, is_missing: false },
+	live: { is_live: true },
 	missing: { is_missing: true }
 };
 

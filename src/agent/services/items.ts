@@ -59,6 +59,7 @@ export function searchKey(text: string): string {
 export interface ItemQuery {
 	is_synchronized?: boolean;
 	is_missing?: boolean;
+	is_live?: boolean;
 	query?: string;
 	order_by: keyof typeof sortKeys;
 	order: 'asc' | 'desc';
@@ -83,6 +84,10 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 	if (query.is_missing !== undefined) {
 		where.push('missing = ?');
 		params.push(query.is_missing ? 1 : 0);
+	}
+	if (query.is_live !== undefined) {
+		where.push('live = ?');
+		params.push(query.is_live ? 1 : 0);
 	}
 	if (query.query) {
 		const folded = searchKey(query.query);

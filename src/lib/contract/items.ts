@@ -129,6 +129,8 @@ export const ItemOrderBy = z.enum(['id', 'data_identifier', 'last_update', 'prio
 export const ItemListQuery = z.object({
 	is_synchronized: BooleanQuery.optional(),
 	is_missing: BooleanQuery.optional(),
+	/** Still being measured (the embedded agent's filter). */
+	is_live: BooleanQuery.optional(),
 	/** Substring of the data identifier, case-insensitive. */
 	query: z.string().max(200).optional(),
 	order_by: ItemOrderBy.default('id'),

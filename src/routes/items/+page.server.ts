@@ -6,6 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const search = readSearch(url);
+	const readAt = Date.now();
 	const [sources, page] = await Promise.all([
 		syncApi.listSources(),
 		syncApi.searchItems(listQuery(search))
@@ -17,7 +18,8 @@ export const load: PageServerLoad = async ({ url }) => {
 			.filter((source) => shown.has(source.id))
 			.map((source) => [source.id, source.name] as [number, string]),
 		search,
-		page
+		page,
+		readAt
 	};
 };
 

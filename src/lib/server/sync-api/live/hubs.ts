@@ -1,4 +1,5 @@
 import type { LogService } from '$lib/contract';
+import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
 import { sourceSummary } from '$lib/source-summary';
 import { syncApi } from '../configured';
 import { LogHub } from './log-hub';
@@ -12,10 +13,11 @@ export const logHubs: Record<LogService, LogHub> = {
 
 /** The dashboard process's one poller of the agent and source status. */
 export const statusHub = new StatusHub(async () => {
-	const [agent, sources, counts] = await Promise.all([
+	const [agent, sources, counts, live] = await Promise.all([
 		syncApi.getAgentStatus(),
 		syncApi.listSources(),
-		syncApi.getErrorCounts()
+		syncApi.getErrorCounts(),
+		syncApi.searchItems(LIVE_ITEMS_QUERY)
 	]);
-	return { agent, sources: sources.map(sourceSummary), counts };
+	return { agent, sources: sources.map(sourceSummary), counts, live: liveItemsOf(live) };
 }, 1000);

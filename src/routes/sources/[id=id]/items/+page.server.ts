@@ -7,11 +7,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const search = readSearch(url);
+	const readAt = Date.now();
 	const [source, page] = await Promise.all([
 		syncApi.getSource({ id }),
 		syncApi.listSourceItems({ id, ...listQuery(search) })
 	]).catch(listPageError(url));
-	return { source: { id: source.id, name: source.name }, search, page };
+	return { source: { id: source.id, name: source.name }, search, page, readAt };
 };
 
 export const actions: Actions = itemActions;

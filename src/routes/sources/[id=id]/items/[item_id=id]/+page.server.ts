@@ -16,6 +16,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const { id, item_id } = target(params);
 	// `?file_status=ERROR`: the files of one status; anything else shows them all.
 	const fileStatus = SyncFileStatus.safeParse(url.searchParams.get('file_status')).data ?? null;
+	const readAt = Date.now();
 	const [source, item, files] = await Promise.all([
 		syncApi.getSource({ id }),
 		syncApi.getItem({ id, item_id }),
@@ -27,7 +28,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			limit: FILES_PER_PAGE
 		})
 	]).catch(listPageError(url));
-	return { source: { id: source.id, name: source.name }, item, fileStatus, files };
+	return { source: { id: source.id, name: source.name }, item, fileStatus, files, readAt };
 };
 
 export const actions: Actions = {
