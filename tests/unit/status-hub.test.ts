@@ -15,12 +15,15 @@ const counts: ErrorCounts = { agent: { total: 0, unread: 0 }, sources: [] };
 describe('the status hub', () => {
 	it('tells only of changes, each stamped with when its read began', async () => {
 		let iterations = 1;
-		const hub = new StatusHub(async () => ({
-			agent: agent(iterations),
-			sources: [],
-			counts,
-			live: { items: [], complete: true }
-		}), 5);
+		const hub = new StatusHub(
+			async () => ({
+				agent: agent(iterations),
+				sources: [],
+				counts,
+				live: { items: [], complete: true }
+			}),
+			5
+		);
 		const updates: StatusUpdate[] = [];
 		const before = Date.now();
 		const stop = hub.subscribe((update) => updates.push(update));
