@@ -1,5 +1,4 @@
 import type { Item } from '$lib/contract';
-import type { StatusSnapshot } from '$lib/status-snapshot';
 
 /** A live item as the overview and the live status show it. */
 export type LiveItem = Pick<Item, 'id' | 'source_id' | 'data_identifier' | 'live_fill'>;
@@ -32,11 +31,11 @@ export function liveItemsOf(page: { items: Item[]; next_cursor: string | null })
 
 /**
  * An item as the pushed status has it now: live with its latest fill while the status lists
- * it, no longer live once a complete list leaves it out; as loaded without a snapshot.
+ * it, no longer live once a complete list leaves it out; as loaded without one.
  */
-export function withLiveState<T extends Item>(item: T, snapshot: StatusSnapshot | null): T {
-	if (!snapshot) return item;
-	const live = snapshot.live.items.find((entry) => entry.id === item.id);
+export function withLiveState<T extends Item>(item: T, pushed: LiveItems | null): T {
+	if (!pushed) return item;
+	const live = pushed.items.find((entry) => entry.id === item.id);
 	if (live) return { ...item, live: true, live_fill: live.live_fill };
-	return item.live && snapshot.live.complete ? { ...item, live: false, live_fill: null } : item;
+	return item.live && pushed.complete ? { ...item, live: false, live_fill: null } : item;
 }
