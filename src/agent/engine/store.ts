@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { DatasetFile } from '../backends/types';
 import { mapLimit } from '../files/map-limit';
 import { copyRegularFile } from '../files/safe-files';
+import { datasetFolder, storedFilePath } from '../files/store-layout';
 
 /** One file as `dataset.json` lists it. */
 export interface StoredFile {
@@ -68,7 +69,7 @@ export class DatasetStore {
 	}
 
 	datasetDir(scope: string, dataset: string): string {
-		return path.join(this.root, scope, dataset);
+		return datasetFolder(this.root, scope, dataset);
 	}
 
 	async readManifest(scope: string, dataset: string): Promise<DatasetManifest | null> {
@@ -109,7 +110,7 @@ export class DatasetStore {
 
 	/** Where a stored file of a dataset is. */
 	filePath(scope: string, dataset: string, name: string): string {
-		return path.join(this.datasetDir(scope, dataset), 'files', ...name.split('/'));
+		return storedFilePath(this.root, scope, dataset, name);
 	}
 
 	/** A new temporary file name among the partial copies; the caller removes or places it. */

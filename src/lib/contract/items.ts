@@ -148,6 +148,60 @@ export const SyncFileListQuery = z.object({
 	limit: Limit
 });
 export const SyncFilePage = twoWayPageOf(SyncFile).meta({ id: 'SyncFilePage' });
+/** An axis of a preview: what it shows, and the range of its values (null: none finite). */
+const PreviewAxis = z.object({
+	name: z.string(),
+	long_name: z.string().nullable(),
+	units: z.string().nullable(),
+	min: z.number().nullable(),
+	max: z.number().nullable()
+});
+
+/** Values of a preview; null where there is none (NaN, not measured yet). */
+const PreviewValues = z.array(z.number().nullable());
+
+/**
+ * A plot of one variable of the dataset's data file, reduced to what a picture of a few
+ * hundred pixels shows: a line as the lowest and highest value per pixel column (with the
+ * uncertainty `<name>_u` as a band), a 2-D grid as cells averaged to at most 200 × 200, each
+ * a byte (0–254 from `z.min` to `z.max`, 255 for none), row by row from the first y.
+ */
+export const PreviewPlot = z.discriminatedUnion('kind', [
+	z.object({
+		kind: z.literal('line'),
+		points: z.number().int().nonnegative(),
+		x: PreviewAxis.extend({ values: PreviewValues }),
+		y: PreviewAxis.extend({ low: PreviewValues, high: PreviewValues }),
+		band: z.object({ low: PreviewValues, high: PreviewValues }).nullable()
+	}),
+	z.object({
+		kind: z.literal('heatmap'),
+		points: z.number().int().nonnegative(),
+		x: PreviewAxis.extend({ values: PreviewValues }),
+		y: PreviewAxis.extend({ values: PreviewValues }),
+		z: PreviewAxis,
+		width: z.number().int().positive(),
+		height: z.number().int().positive(),
+		cells: z.base64()
+	}),
+	z.object({ kind: z.literal('message'), message: z.string() })
+]);
+
+/** The preview of an item's synced data: the file, its plottable variables, one plotted. */
+export const ItemPreview = z
+	.object({
+		file: z.string().nullable(),
+		variables: z.array(DatasetParameter),
+		variable: z.string().nullable(),
+		plot: PreviewPlot
+	})
+	.meta({ id: 'ItemPreview' });
+
+export const ItemPreviewQuery = z.object({
+	/** The variable to plot; the first plottable one by default. */
+	variable: z.string().max(500).optional()
+});
+
 export const SourceItemsParams = z.object({ id: IdParam });
 export const ItemParams = z.object({ id: IdParam, item_id: IdParam });
 
@@ -192,6 +246,16 @@ export const itemOperations = {
 			...errors('NotFound', 'ValidationError')
 		}
 	},
+	getItemPreview: {
+		...item(
+			'getItemPreview',
+			'get',
+			'/{item_id}/preview',
+			'A plot of one variable of the synced data, reduced to what a picture shows'
+		),
+		request: { params: ItemParams, query: ItemPreviewQuery },
+		responses: { 200: json(ItemPreview, 'The preview'), ...errors('NotFound', 'ValidationError') }
+	},
 	prioritizeItem: {
 		...item(
 			'prioritizeItem',
@@ -230,4 +294,6 @@ export type SyncFileStatus = z.infer<typeof SyncFileStatus>;
 export type SyncFileSummary = z.infer<typeof SyncFileSummary>;
 export type DatasetParameter = z.infer<typeof DatasetParameter>;
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
+export type ItemPreview = z.infer<typeof ItemPreview>;
+export type PreviewPlot = z.infer<typeof PreviewPlot>;
 export type ItemListQuery = z.input<typeof ItemListQuery>;

@@ -1,6 +1,7 @@
 import type { TypedResponse } from 'hono';
 import type { ItemDetail } from '../../../../lib/contract';
 import * as items from '../../../services/items';
+import { itemPreview } from '../../../services/previews';
 import { fileReport } from '../../../services/reports';
 import { getSourceRow } from '../../../services/sources';
 import { listSyncFiles } from '../../../services/sync-records';
@@ -34,6 +35,16 @@ export const files: AppRouteHandler<typeof routes.files> = (c) => {
 	const { id, item_id } = c.req.valid('param');
 	items.getItemRow(db, id, item_id);
 	return c.json(listSyncFiles(db, item_id, c.req.valid('query')), 200);
+};
+
+export const preview: AppRouteHandler<typeof routes.preview> = async (c) => {
+	const { db, settings } = c.var.deps;
+	const { id, item_id } = c.req.valid('param');
+	const { variable } = c.req.valid('query');
+	return c.json(
+		await itemPreview(db, settings.storeDir, { sourceId: id, itemId: item_id, variable }),
+		200
+	);
 };
 
 export const prioritize: AppRouteHandler<typeof routes.prioritize> = (c) => {

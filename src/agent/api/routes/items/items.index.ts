@@ -7,6 +7,7 @@ export const itemsRouter = createRouter()
 	.openapi(routes.search, handlers.search)
 	.openapi(routes.get, handlers.get)
 	.openapi(routes.files, handlers.files)
+	.openapi(routes.preview, handlers.preview)
 	.openapi(routes.prioritize, handlers.prioritize)
 	.openapi(routes.reset, handlers.reset)
 	.openapi(routes.report, handlers.report);

@@ -6,6 +6,7 @@ export const routes = {
 	search: createRoute(ops.searchItems),
 	get: createRoute(ops.getItem),
 	files: createRoute(ops.listItemFiles),
+	preview: createRoute(ops.getItemPreview),
 	prioritize: createRoute(ops.prioritizeItem),
 	reset: createRoute(ops.resetItem),
 	report: createRoute(ops.reportItemError)

@@ -3,6 +3,7 @@ import { itemActions } from '$lib/server/sync-api/actions/items';
 import { reportAction } from '$lib/server/sync-api/actions/report';
 import { syncApi } from '$lib/server/sync-api/configured';
 import { listPageError } from '$lib/server/sync-api/failure-mapping';
+import { previewView } from '$lib/server/preview-image';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Files shown at once: a record may list 150,000. */
@@ -17,7 +18,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	// `?file_status=ERROR`: the files of one status; anything else shows them all.
 	const fileStatus = SyncFileStatus.safeParse(url.searchParams.get('file_status')).data ?? null;
 	const readAt = Date.now();
-	const [source, item, files] = await Promise.all([
+	const variable = url.searchParams.get('variable') || undefined;
+	const [source, item, files, preview] = await Promise.all([
 		syncApi.getSource({ id }),
 		syncApi.getItem({ id, item_id }),
 		syncApi.listItemFiles({
@@ -26,9 +28,20 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			status: fileStatus ?? undefined,
 			cursor: url.searchParams.get('cursor') || undefined,
 			limit: FILES_PER_PAGE
-		})
+		}),
+		// A preview that cannot be had (another sync API) leaves the page as it was.
+		syncApi
+			.getItemPreview({ id, item_id, variable })
+			.then(previewView, (error: unknown) => ({ failed: (error as Error).message }))
 	]).catch(listPageError(url));
-	return { source: { id: source.id, name: source.name }, item, fileStatus, files, readAt };
+	return {
+		source: { id: source.id, name: source.name },
+		item,
+		fileStatus,
+		files,
+		preview,
+		readAt
+	};
 };
 
 export const actions: Actions = {

@@ -1,0 +1,348 @@
+/**
+ * A preview of one variable of an xarray-readable HDF5 file (what every backend's export and
+ * the table converters write, and Quantify's own datasets): the values reduced to what a
+ * picture of a few hundred pixels shows, so the dashboard draws it from a few kilobytes.
+ */
+import type { DatasetParameter, ItemPreview, PreviewPlot } from '../../lib/contract';
+import { loadH5wasm } from './h5wasm';
+
+/** Pixel columns of a line preview: each holds the lowest and highest value that falls in it. */
+export const LINE_COLUMNS = 800;
+/** Cells of a heat map preview, at most, along each axis. */
+export const GRID_CELLS = 200;
+/** Values read at most: a bigger variable is not previewed. */
+const MAX_VALUES = 64 * 1024 * 1024;
+
+type H5 = Awaited<ReturnType<typeof loadH5wasm>>;
+type Dataset = InstanceType<H5['Dataset']>;
+
+interface Variable {
+	name: string;
+	dataset: Dataset;
+	shape: number[];
+	long_name: string | null;
+	units: string | null;
+	/** Names of the variables it has for coordinates over its first dimension. */
+	coordinates: string[];
+}
+
+function text(dataset: Dataset, name: string): string | null {
+	const value = dataset.attrs[name]?.value;
+	if (value === undefined || value === null) return null;
+	const string = Array.isArray(value) ? value.join(' ') : String(value);
+	return string.trim() === '' ? null : string;
+}
+
+/** Numbers of a dataset, flat; complex values (h5py's r/i compound) as their magnitude. */
+function numbersOf(dataset: Dataset): Float64Array {
+	const value = dataset.value as unknown;
+	if (value instanceof Float64Array) return value;
+	if (ArrayBuffer.isView(value)) return Float64Array.from(value as unknown as ArrayLike<number>);
+	if (Array.isArray(value)) {
+		return Float64Array.from(value as unknown[], (item) =>
+			Array.isArray(item) ? Math.hypot(Number(item[0]), Number(item[1])) : Number(item)
+		);
+	}
+	return Float64Array.of(Number(value));
+}
+
+const isNumeric = (dataset: Dataset) => {
+	const { type, size } = dataset.metadata as { type: number; size: number; members?: unknown[] };
+	// HDF5 type classes: 0 integer, 1 float, 6 compound (complex as r/i).
+	return type === 0 || type === 1 || (type === 6 && size === 16);
+};
+
+function finiteRange(values: Float64Array): { min: number | null; max: number | null } {
+	let min = Infinity;
+	let max = -Infinity;
+	for (const v of values) {
+		if (v < min) min = v;
+		if (v > max) max = v;
+	}
+	return min <= max ? { min, max } : { min: null, max: null };
+}
+
+const orNull = (values: Float64Array) => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
+
+/** Reads the file and makes the preview of `wanted` (else the first plottable variable). */
+export async function previewOf(file: string, name: string, wanted?: string): Promise<ItemPreview> {
+	const h5wasm = await loadH5wasm();
+	const h5 = new h5wasm.File(file, 'r');
+	if (h5.file_id < 0n) {
+		return {
+			file: name,
+			variables: [],
+			variable: null,
+			plot: message(`${name} is not an HDF5 file`)
+		};
+	}
+	try {
+		const all = new Map<string, Variable>();
+		const scales = new Set<string>();
+		for (const key of h5.keys()) {
+			const entity = h5.get(key);
+			if (!(entity instanceof h5wasm.Dataset) || !isNumeric(entity)) continue;
+			if (text(entity, 'CLASS') === 'DIMENSION_SCALE') scales.add(key);
+			all.set(key, {
+				name: key,
+				dataset: entity,
+				shape: entity.shape ?? [],
+				long_name: text(entity, 'long_name'),
+				units: text(entity, 'units'),
+				coordinates: (text(entity, 'coordinates') ?? '').split(/\s+/).filter(Boolean)
+			});
+		}
+		const coordinateNames = new Set([...all.values()].flatMap((v) => v.coordinates));
+		const plottable = [...all.values()].filter(
+			(v) =>
+				!scales.has(v.name) &&
+				!coordinateNames.has(v.name) &&
+				!(v.name.endsWith('_u') && all.has(v.name.slice(0, -2))) &&
+				(v.shape.length === 1 || v.shape.length === 2)
+		);
+		const variables: DatasetParameter[] = plottable.map((v) => ({
+			name: v.name,
+			long_name: v.long_name,
+			units: v.units,
+			dims: [],
+			shape: v.shape
+		}));
+		const chosen = plottable.find((v) => v.name === wanted) ?? plottable[0];
+		if (!chosen) {
+			return { file: name, variables, variable: null, plot: message('No variable to plot') };
+		}
+		const size = chosen.shape.reduce((a, b) => a * b, 1);
+		if (size > MAX_VALUES) {
+			return {
+				file: name,
+				variables,
+				variable: chosen.name,
+				plot: message(`${chosen.name} holds ${size} values: too many to preview`)
+			};
+		}
+		return { file: name, variables, variable: chosen.name, plot: plotOf(chosen, all) };
+	} finally {
+		h5.close();
+	}
+}
+
+function message(text: string): PreviewPlot {
+	return { kind: 'message', message: text };
+}
+
+/** The coordinate of axis `axis`: its dimension scale, else a coordinate of that length, else indices. */
+function axisOf(variable: Variable, axis: number, all: Map<string, Variable>) {
+	const length = variable.shape[axis]!;
+	let scale: string | undefined;
+	try {
+		scale = variable.dataset.get_attached_scales(axis)[0]?.replace(/^\//, '');
+	} catch {
+		scale = undefined;
+	}
+	const candidates = [
+		...(axis === 0 || variable.shape.length === 1 ? variable.coordinates : []),
+		...(scale ? [scale] : [])
+	];
+	for (const name of candidates) {
+		const coordinate = all.get(name);
+		if (coordinate?.shape.length === 1 && coordinate.shape[0] === length) {
+			return {
+				name,
+				long_name: coordinate.long_name,
+				units: coordinate.units,
+				values: numbersOf(coordinate.dataset)
+			};
+		}
+	}
+	return {
+		name: `index ${axis}`,
+		long_name: null,
+		units: null,
+		values: Float64Array.from({ length }, (_, i) => i)
+	};
+}
+
+function plotOf(variable: Variable, all: Map<string, Variable>): PreviewPlot {
+	const values = numbersOf(variable.dataset);
+	const about = { name: variable.name, long_name: variable.long_name, units: variable.units };
+	if (variable.shape.length === 2) {
+		const [rows, columns] = variable.shape as [number, number];
+		const y = axisOf(variable, 0, all);
+		const x = axisOf(variable, 1, all);
+		return heatmap(values, rows, columns, x, y, about);
+	}
+	// Quantify stores a 2-D sweep flat, with a coordinate per settable: gridded when they form one.
+	const coordinates = variable.coordinates
+		.map((name) => all.get(name))
+		.filter((c): c is Variable => c?.shape.length === 1 && c.shape[0] === values.length);
+	if (coordinates.length === 2) {
+		const gridded = grid(
+			values,
+			numbersOf(coordinates[0]!.dataset),
+			numbersOf(coordinates[1]!.dataset)
+		);
+		if (gridded) {
+			const [xc, yc] = coordinates as [Variable, Variable];
+			return heatmap(
+				gridded.values,
+				gridded.ys.length,
+				gridded.xs.length,
+				{ name: xc.name, long_name: xc.long_name, units: xc.units, values: gridded.xs },
+				{ name: yc.name, long_name: yc.long_name, units: yc.units, values: gridded.ys },
+				about
+			);
+		}
+	}
+	const x = axisOf(variable, 0, all);
+	const uncertainty = all.get(`${variable.name}_u`);
+	const u = uncertainty?.shape.length === 1 ? numbersOf(uncertainty.dataset) : null;
+	return line(values, x, u, about);
+}
+
+type Axis = { name: string; long_name: string | null; units: string | null; values: Float64Array };
+type About = { name: string; long_name: string | null; units: string | null };
+
+/**
+ * The lowest and highest value per pixel column of x (and of y ± u for the band); a line of
+ * fewer points than columns as it is.
+ */
+function line(y: Float64Array, x: Axis, u: Float64Array | null, about: About): PreviewPlot {
+	const { min: xMin, max: xMax } = finiteRange(x.values);
+	if (y.length <= LINE_COLUMNS) {
+		const range = finiteRange(y);
+		return {
+			kind: 'line',
+			points: y.length,
+			x: {
+				name: x.name,
+				long_name: x.long_name,
+				units: x.units,
+				min: xMin,
+				max: xMax,
+				values: orNull(x.values)
+			},
+			y: { ...about, ...range, low: orNull(y), high: orNull(y) },
+			band: u
+				? {
+						low: orNull(y.map((v, i) => v - u[i]!)),
+						high: orNull(y.map((v, i) => v + u[i]!))
+					}
+				: null
+		};
+	}
+	const columns = xMin === null || xMax === null || xMin === xMax ? 1 : LINE_COLUMNS;
+	const low = new Float64Array(columns).fill(Infinity);
+	const high = new Float64Array(columns).fill(-Infinity);
+	const bandLow = new Float64Array(columns).fill(Infinity);
+	const bandHigh = new Float64Array(columns).fill(-Infinity);
+	const scale = columns > 1 ? (columns - 1) / (xMax! - xMin!) : 0;
+	for (let i = 0; i < y.length; i++) {
+		const xi = x.values[i]!;
+		const yi = y[i]!;
+		if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
+		const column = Math.round((xi - xMin!) * scale);
+		if (yi < low[column]!) low[column] = yi;
+		if (yi > high[column]!) high[column] = yi;
+		if (u && Number.isFinite(u[i]!)) {
+			bandLow[column] = Math.min(bandLow[column]!, yi - u[i]!);
+			bandHigh[column] = Math.max(bandHigh[column]!, yi + u[i]!);
+		}
+	}
+	const centers = Float64Array.from({ length: columns }, (_, c) =>
+		columns > 1 ? xMin! + c / scale : (xMin ?? 0)
+	);
+	const range = finiteRange(Float64Array.from([...low, ...high].filter(Number.isFinite)));
+	return {
+		kind: 'line',
+		points: y.length,
+		x: {
+			name: x.name,
+			long_name: x.long_name,
+			units: x.units,
+			min: xMin,
+			max: xMax,
+			values: orNull(centers)
+		},
+		y: { ...about, ...range, low: orNull(low), high: orNull(high) },
+		band: u ? { low: orNull(bandLow), high: orNull(bandHigh) } : null
+	};
+}
+
+/** A flat sweep of two settables as a grid: every pair of their distinct values once. */
+function grid(values: Float64Array, a: Float64Array, b: Float64Array) {
+	const xs = [...new Set(a)].filter(Number.isFinite).sort((p, q) => p - q);
+	const ys = [...new Set(b)].filter(Number.isFinite).sort((p, q) => p - q);
+	if (xs.length < 2 || ys.length < 2 || xs.length * ys.length !== values.length) return null;
+	const xIndex = new Map(xs.map((v, i) => [v, i]));
+	const yIndex = new Map(ys.map((v, i) => [v, i]));
+	const out = new Float64Array(values.length).fill(NaN);
+	for (let i = 0; i < values.length; i++) {
+		const column = xIndex.get(a[i]!);
+		const row = yIndex.get(b[i]!);
+		if (column !== undefined && row !== undefined) out[row * xs.length + column] = values[i]!;
+	}
+	return { values: out, xs: Float64Array.from(xs), ys: Float64Array.from(ys) };
+}
+
+/** The grid averaged into at most GRID_CELLS² cells, each a byte from z.min to z.max. */
+function heatmap(
+	values: Float64Array,
+	rows: number,
+	columns: number,
+	x: Axis,
+	y: Axis,
+	about: About
+): PreviewPlot {
+	const width = Math.min(columns, GRID_CELLS);
+	const height = Math.min(rows, GRID_CELLS);
+	const sums = new Float64Array(width * height);
+	const counts = new Uint32Array(width * height);
+	for (let r = 0; r < rows; r++) {
+		const cellRow = Math.floor((r * height) / rows);
+		for (let c = 0; c < columns; c++) {
+			const v = values[r * columns + c]!;
+			if (!Number.isFinite(v)) continue;
+			const cell = cellRow * width + Math.floor((c * width) / columns);
+			sums[cell]! += v;
+			counts[cell]! += 1;
+		}
+	}
+	const means = Float64Array.from(sums, (sum, i) => (counts[i] ? sum / counts[i]! : NaN));
+	const { min, max } = finiteRange(means);
+	const bytes = Buffer.alloc(width * height, 255);
+	if (min !== null && max !== null) {
+		const span = max - min || 1;
+		means.forEach((v, i) => {
+			if (Number.isFinite(v)) bytes[i] = Math.round(((v - min) / span) * 254);
+		});
+	}
+	const pick = (axis: Axis, cells: number, length: number) =>
+		orNull(
+			Float64Array.from(
+				{ length: cells },
+				(_, i) => axis.values[Math.floor(((i + 0.5) * length) / cells)]!
+			)
+		);
+	return {
+		kind: 'heatmap',
+		points: values.length,
+		x: {
+			name: x.name,
+			long_name: x.long_name,
+			units: x.units,
+			...finiteRange(x.values),
+			values: pick(x, width, columns)
+		},
+		y: {
+			name: y.name,
+			long_name: y.long_name,
+			units: y.units,
+			...finiteRange(y.values),
+			values: pick(y, height, rows)
+		},
+		z: { ...about, min, max },
+		width,
+		height,
+		cells: bytes.toString('base64')
+	};
+}
