@@ -69,9 +69,20 @@ test('a measurement in progress shows live, its measured share moving without a 
 		await row.getByRole('link', { name: /live sweep$/ }).click();
 		const share = page.getByRole('img', { name: /% measured$/ });
 		await expect(share).toBeVisible();
+		// The preview follows the data as it arrives.
+		const plot = page.getByRole('region', { name: /^Preview/ }).getByRole('img');
+		// Its title (the accessible name) counts the points measured so far.
+		const measuredPoints = async () =>
+			Number(/(\d+) of \d+ points measured/.exec((await plot.textContent()) ?? '')?.[1] ?? -1);
+		await expect.poll(measuredPoints, { timeout: 20_000 }).toBeGreaterThan(0);
+		const early = await measuredPoints();
+		await expect.poll(measuredPoints, { timeout: 20_000 }).toBeGreaterThan(early);
 		// Complete: the live badge and its share leave without a reload.
 		await exited;
 		await expect(share).toHaveCount(0, { timeout: 30_000 });
+		await expect(plot).toHaveAccessibleName(
+			`Current (A) against Gate voltage (V), ${POINTS} points`
+		);
 		await expect(page.getByRole('main').getByText('synced', { exact: true }).first()).toBeVisible();
 	} finally {
 		writer.kill();

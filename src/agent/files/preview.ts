@@ -62,6 +62,13 @@ function finiteRange(values: Float64Array): { min: number | null; max: number | 
 	return min <= max ? { min, max } : { min: null, max: null };
 }
 
+/** How many of the values are numbers (not NaN, not infinite). */
+function finiteCount(values: Float64Array): number {
+	let count = 0;
+	for (const v of values) if (Number.isFinite(v)) count++;
+	return count;
+}
+
 const orNull = (values: Float64Array) => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
 
 /** Reads the file and makes the preview of `wanted` (else the first plottable variable). */
@@ -213,6 +220,7 @@ function line(y: Float64Array, x: Axis, u: Float64Array | null, about: About): P
 		return {
 			kind: 'line',
 			points: y.length,
+			measured: finiteCount(y),
 			x: {
 				name: x.name,
 				long_name: x.long_name,
@@ -255,6 +263,7 @@ function line(y: Float64Array, x: Axis, u: Float64Array | null, about: About): P
 	return {
 		kind: 'line',
 		points: y.length,
+		measured: finiteCount(y),
 		x: {
 			name: x.name,
 			long_name: x.long_name,
@@ -326,6 +335,7 @@ function heatmap(
 	return {
 		kind: 'heatmap',
 		points: values.length,
+		measured: finiteCount(values),
 		x: {
 			name: x.name,
 			long_name: x.long_name,

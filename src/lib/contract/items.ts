@@ -170,6 +170,8 @@ export const PreviewPlot = z.discriminatedUnion('kind', [
 	z.object({
 		kind: z.literal('line'),
 		points: z.number().int().nonnegative(),
+		/** Points with a value (the rest NaN: not measured yet). */
+		measured: z.number().int().nonnegative(),
 		x: PreviewAxis.extend({ values: PreviewValues }),
 		y: PreviewAxis.extend({ low: PreviewValues, high: PreviewValues }),
 		band: z.object({ low: PreviewValues, high: PreviewValues }).nullable()
@@ -177,6 +179,7 @@ export const PreviewPlot = z.discriminatedUnion('kind', [
 	z.object({
 		kind: z.literal('heatmap'),
 		points: z.number().int().nonnegative(),
+		measured: z.number().int().nonnegative(),
 		x: PreviewAxis.extend({ values: PreviewValues }),
 		y: PreviewAxis.extend({ values: PreviewValues }),
 		z: PreviewAxis,
