@@ -1,6 +1,7 @@
 /**
  * A Core-Tools source in the browser, against a real PostgreSQL server: a measurement of a
- * project no mapping resolves waits, and syncs once mapped on the mappings page.
+ * project no mapping resolves waits, and syncs once mapped on the mappings page; its item page
+ * previews its data.
  */
 import { CoretoolsWriter } from '../coretools-database';
 import { startPostgresCluster } from '../postgres-cluster';
@@ -66,6 +67,11 @@ test('a measurement of an unmapped project waits, and syncs once its project is 
 			/t\s*Time\s*s\s*t: 3/,
 			/T_mc\s*Temperature\s*K\s*t: 3/
 		]);
+		await expect(
+			page
+				.getByRole('region', { name: /^Preview/ })
+				.getByRole('img', { name: 'Temperature (K) against Time (s), 3 points' })
+		).toBeVisible();
 		await expectAccessible(page);
 	} finally {
 		await cluster.remove();
