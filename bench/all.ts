@@ -2,8 +2,9 @@
  * Every benchmark in one run, at lab scale (issue #7): builds the dashboard if it is older than
  * its sources, seeds a fresh embedded sync API with 50 sources, 1,000,000 items and 10,000
  * errors, measures each page against the sync API calls behind it, 50 viewers at once, the
- * folder scan, a QCoDeS database's scan and export, new data in a watched folder and the live
- * log stream; prints one table and writes bench/results.json.
+ * folder scan, a QCoDeS database's scan and export, new data in a watched folder, a Quantify
+ * dataset replicated as it fills, previews of 1,000,000 points and the live log stream; prints
+ * one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
  *                     of the viewers and of the live fan-out (60 s each by default)
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { startStack } from '../tests/e2e/stack';
 import { measureLive } from './live';
+import { measureLivePreview } from './live-preview';
 import { labPages, measurePages, runs, type PageFigures } from './pages';
 import { measureScan } from './scan-folderbase';
 import { measureQcodes } from './scan-qcodes';
@@ -50,6 +52,8 @@ console.log('Scanning a 10,000-run QCoDeS database, exporting a 1,000,000-point 
 const qcodes = await measureQcodes(10_000, 1_000_000);
 console.log('New datasets in a watched folder…');
 const watch = await measureWatchLatency(40);
+console.log('A Quantify dataset filling live; previews of 1,000,000 points…');
+const livePreview = await measureLivePreview(60);
 
 const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
 console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
@@ -166,6 +170,38 @@ rows.push(
 		none,
 		none,
 		watch.latency_ms.p95 <= 1000 ? 'p95 ≤ 1 s met' : 'p95 ≤ 1 s missed'
+	],
+	[
+		`Live Quantify dataset, a point every ${livePreview.live.interval_ms} ms (${livePreview.live.points}): written → in the store's copy`,
+		`${ms(livePreview.live.lag_ms.p50)} / ${ms(livePreview.live.lag_ms.p95)}`,
+		none,
+		none,
+		none,
+		none,
+		livePreview.live.lag_ms.p95 <= 1000 ? 'p95 ≤ 1 s met' : 'p95 ≤ 1 s missed'
+	],
+	[
+		`Preview of ${livePreview.preview.line.points} points (line) / of a ${livePreview.preview.grid.points}-point grid: reduced by the sync API (JSON KB)`,
+		`${ms(livePreview.preview.line.reduce_ms)} ms (${kb(livePreview.preview.line.json_bytes)} KB) / ${ms(livePreview.preview.grid.reduce_ms)} ms (${kb(livePreview.preview.grid.json_bytes)} KB)`,
+		none,
+		none,
+		none,
+		none,
+		none
+	],
+	[
+		"Item page drawing the 1,000,000-point line (its whole load), the preview's share of the HTML",
+		`${ms(livePreview.preview.page.p50_ms)} / ${ms(livePreview.preview.page.p95_ms)}`,
+		none,
+		none,
+		`${kb(livePreview.preview.page.preview_bytes)} of ${kb(livePreview.preview.page.html_bytes)}`,
+		none,
+		[
+			livePreview.preview.page.preview_bytes < 100_000
+				? 'preview < 100 KB met'
+				: 'preview < 100 KB missed',
+			livePreview.preview.page.p50_ms < 100 ? 'page < 100 ms met' : 'page < 100 ms missed'
+		].join(', ')
 	]
 );
 const header = [
@@ -201,7 +237,8 @@ fs.writeFileSync(
 			live,
 			scan,
 			qcodes,
-			watch
+			watch,
+			live_preview: livePreview
 		},
 		null,
 		'\t'

@@ -185,7 +185,7 @@ export function seedLab(dataDir: string, size: LabSize = labScale): SeededLab {
 				);
 				if (failed) {
 					const big = source === sourceIds[0] && failedIds.length < BIG_RECORDS;
-					saveSyncRecord(db, itemId, big ? bigRecord : record);
+					saveSyncRecord(db, itemId, { ...(big ? bigRecord : record), dataset: null });
 					if (big) failedIds.push(itemId);
 				}
 			}
