@@ -1,6 +1,6 @@
 /**
  * The preview on an item's page, drawn on the server: a line for 1-D data, a heat map for a
- * grid, from what each backend stores (Quantify's own files, the QCoDeS and Labber exports, a
+ * grid, from what each backend stores (Quantify's own files, HDF5 and netCDF-3, the QCoDeS and Labber exports, a
  * converted folder-base table), and another variable chosen in the URL, with JavaScript on
  * and off. Core-Tools' preview is checked where it has a PostgreSQL (coretools.spec.ts).
  */
@@ -103,6 +103,10 @@ for (const javaScriptEnabled of [true, false]) {
 					path: test.info().outputPath('preview-line.png')
 				});
 			}
+
+			// Quantify's early datasets are netCDF-3 files.
+			preview = await openItem(page, stack, quantify.id, /Cosine test/);
+			await expect(preview.getByRole('img', { name: /against .*, 50 points$/ })).toBeVisible();
 
 			// A QCoDeS grid: a heat map of the current over both voltages.
 			preview = await openItem(page, stack, qcodes.id, /^1$/);

@@ -154,7 +154,7 @@ describe('item previews', () => {
 		expect(preview).toMatchObject({
 			file: 'data.hdf5',
 			variable: null,
-			plot: { kind: 'message', message: 'data.hdf5 is not an HDF5 file' }
+			plot: { kind: 'message', message: 'data.hdf5 is neither an HDF5 nor a netCDF file' }
 		});
 	});
 });

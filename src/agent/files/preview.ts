@@ -4,6 +4,8 @@
  * picture of a few hundred pixels shows, so the dashboard draws it from a few kilobytes.
  */
 import type { DatasetParameter, ItemPreview, PreviewPlot } from '../../lib/contract';
+import fsp from 'node:fs/promises';
+import { NetCDFReader } from 'netcdfjs';
 import { loadH5wasm } from './h5wasm';
 
 /** Pixel columns of a line preview: each holds the lowest and highest value that falls in it. */
@@ -16,14 +18,20 @@ const MAX_VALUES = 64 * 1024 * 1024;
 type H5 = Awaited<ReturnType<typeof loadH5wasm>>;
 type Dataset = InstanceType<H5['Dataset']>;
 
+/** A numeric variable of the file, whatever its format. */
 interface Variable {
 	name: string;
-	dataset: Dataset;
 	shape: number[];
 	long_name: string | null;
 	units: string | null;
 	/** Names of the variables it has for coordinates over its first dimension. */
 	coordinates: string[];
+	/** Whether it is a dimension's own coordinate (an HDF5 dimension scale). */
+	isScale: boolean;
+	/** The coordinate variable of one of its axes, by name, where the file says. */
+	scaleOf(axis: number): string | undefined;
+	/** Its values, flat; complex ones as their magnitude. */
+	read(): Float64Array;
 }
 
 function text(dataset: Dataset, name: string): string | null {
@@ -71,66 +79,127 @@ function finiteCount(values: Float64Array): number {
 
 const orNull = (values: Float64Array) => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
 
-/** Reads the file and makes the preview of `wanted` (else the first plottable variable). */
-export async function previewOf(file: string, name: string, wanted?: string): Promise<ItemPreview> {
+/** The numeric variables of an HDF5 file (xarray's layout); null when it is not one. */
+async function hdf5Variables(file: string, work: (all: Map<string, Variable>) => ItemPreview) {
 	const h5wasm = await loadH5wasm();
 	const h5 = new h5wasm.File(file, 'r');
-	if (h5.file_id < 0n) {
-		return {
-			file: name,
-			variables: [],
-			variable: null,
-			plot: message(`${name} is not an HDF5 file`)
-		};
-	}
+	if (h5.file_id < 0n) return null;
 	try {
 		const all = new Map<string, Variable>();
-		const scales = new Set<string>();
 		for (const key of h5.keys()) {
 			const entity = h5.get(key);
 			if (!(entity instanceof h5wasm.Dataset) || !isNumeric(entity)) continue;
-			if (text(entity, 'CLASS') === 'DIMENSION_SCALE') scales.add(key);
 			all.set(key, {
 				name: key,
-				dataset: entity,
 				shape: entity.shape ?? [],
 				long_name: text(entity, 'long_name'),
 				units: text(entity, 'units'),
-				coordinates: (text(entity, 'coordinates') ?? '').split(/\s+/).filter(Boolean)
+				coordinates: (text(entity, 'coordinates') ?? '').split(/\s+/).filter(Boolean),
+				isScale: text(entity, 'CLASS') === 'DIMENSION_SCALE',
+				scaleOf: (axis) => {
+					try {
+						return entity.get_attached_scales(axis)[0]?.replace(/^\//, '');
+					} catch {
+						return undefined;
+					}
+				},
+				read: () => numbersOf(entity)
 			});
 		}
-		const coordinateNames = new Set([...all.values()].flatMap((v) => v.coordinates));
-		const plottable = [...all.values()].filter(
-			(v) =>
-				!scales.has(v.name) &&
-				!coordinateNames.has(v.name) &&
-				!(v.name.endsWith('_u') && all.has(v.name.slice(0, -2))) &&
-				(v.shape.length === 1 || v.shape.length === 2)
-		);
-		const variables: DatasetParameter[] = plottable.map((v) => ({
-			name: v.name,
-			long_name: v.long_name,
-			units: v.units,
-			dims: [],
-			shape: v.shape
-		}));
-		const chosen = plottable.find((v) => v.name === wanted) ?? plottable[0];
-		if (!chosen) {
-			return { file: name, variables, variable: null, plot: message('No variable to plot') };
-		}
-		const size = chosen.shape.reduce((a, b) => a * b, 1);
-		if (size > MAX_VALUES) {
-			return {
-				file: name,
-				variables,
-				variable: chosen.name,
-				plot: message(`${chosen.name} holds ${size} values: too many to preview`)
-			};
-		}
-		return { file: name, variables, variable: chosen.name, plot: plotOf(chosen, all) };
+		return work(all);
 	} finally {
 		h5.close();
 	}
+}
+
+const NETCDF_NUMBERS = new Set(['byte', 'short', 'int', 'float', 'double']);
+
+/** The numeric variables of a netCDF-3 file (early Quantify); null when it is not one. */
+async function netcdf3Variables(file: string, work: (all: Map<string, Variable>) => ItemPreview) {
+	const bytes = await fsp.readFile(file);
+	if (bytes.subarray(0, 3).toString('latin1') !== 'CDF') return null;
+	const reader = new NetCDFReader(bytes);
+	const header = reader.header as unknown as {
+		dimensions?: { name: string; size: number }[];
+		variables?: {
+			name: string;
+			dimensions: number[];
+			type: string;
+			attributes: { name: string; value: unknown }[];
+		}[];
+	};
+	const dimensions = header.dimensions ?? [];
+	const all = new Map<string, Variable>();
+	for (const v of header.variables ?? []) {
+		if (!NETCDF_NUMBERS.has(v.type)) continue;
+		const attribute = (name: string) => {
+			const value = v.attributes.find((a) => a.name === name)?.value;
+			return typeof value === 'string' && value.trim() !== '' ? value : null;
+		};
+		const dims = v.dimensions.map((id) => dimensions[id]?.name ?? `dim_${id}`);
+		all.set(v.name, {
+			name: v.name,
+			shape: v.dimensions.map((id) =>
+				id === reader.header.recordDimension.id
+					? reader.header.recordDimension.length
+					: (dimensions[id]?.size ?? 0)
+			),
+			long_name: attribute('long_name'),
+			units: attribute('units'),
+			coordinates: (attribute('coordinates') ?? '').split(/\s+/).filter(Boolean),
+			isScale: dims.length === 1 && dims[0] === v.name,
+			scaleOf: (axis) => dims[axis],
+			read: () =>
+				Float64Array.from((reader.getDataVariable(v.name) as unknown[]).flat(Infinity) as number[])
+		});
+	}
+	return work(all);
+}
+
+/** Reads the file and makes the preview of `wanted` (else the first plottable variable). */
+export async function previewOf(file: string, name: string, wanted?: string): Promise<ItemPreview> {
+	const work = (all: Map<string, Variable>) => previewFrom(all, name, wanted);
+	return (
+		(await netcdf3Variables(file, work)) ??
+		(await hdf5Variables(file, work)) ?? {
+			file: name,
+			variables: [],
+			variable: null,
+			plot: message(`${name} is neither an HDF5 nor a netCDF file`)
+		}
+	);
+}
+
+function previewFrom(all: Map<string, Variable>, name: string, wanted?: string): ItemPreview {
+	const coordinateNames = new Set([...all.values()].flatMap((v) => v.coordinates));
+	const plottable = [...all.values()].filter(
+		(v) =>
+			!v.isScale &&
+			!coordinateNames.has(v.name) &&
+			!(v.name.endsWith('_u') && all.has(v.name.slice(0, -2))) &&
+			(v.shape.length === 1 || v.shape.length === 2)
+	);
+	const variables: DatasetParameter[] = plottable.map((v) => ({
+		name: v.name,
+		long_name: v.long_name,
+		units: v.units,
+		dims: [],
+		shape: v.shape
+	}));
+	const chosen = plottable.find((v) => v.name === wanted) ?? plottable[0];
+	if (!chosen) {
+		return { file: name, variables, variable: null, plot: message('No variable to plot') };
+	}
+	const size = chosen.shape.reduce((a, b) => a * b, 1);
+	if (size > MAX_VALUES) {
+		return {
+			file: name,
+			variables,
+			variable: chosen.name,
+			plot: message(`${chosen.name} holds ${size} values: too many to preview`)
+		};
+	}
+	return { file: name, variables, variable: chosen.name, plot: plotOf(chosen, all) };
 }
 
 function message(text: string): PreviewPlot {
@@ -140,12 +209,7 @@ function message(text: string): PreviewPlot {
 /** The coordinate of axis `axis`: its dimension scale, else a coordinate of that length, else indices. */
 function axisOf(variable: Variable, axis: number, all: Map<string, Variable>) {
 	const length = variable.shape[axis]!;
-	let scale: string | undefined;
-	try {
-		scale = variable.dataset.get_attached_scales(axis)[0]?.replace(/^\//, '');
-	} catch {
-		scale = undefined;
-	}
+	const scale = variable.scaleOf(axis);
 	const candidates = [
 		...(axis === 0 || variable.shape.length === 1 ? variable.coordinates : []),
 		...(scale ? [scale] : [])
@@ -157,7 +221,7 @@ function axisOf(variable: Variable, axis: number, all: Map<string, Variable>) {
 				name,
 				long_name: coordinate.long_name,
 				units: coordinate.units,
-				values: numbersOf(coordinate.dataset)
+				values: coordinate.read()
 			};
 		}
 	}
@@ -170,7 +234,7 @@ function axisOf(variable: Variable, axis: number, all: Map<string, Variable>) {
 }
 
 function plotOf(variable: Variable, all: Map<string, Variable>): PreviewPlot {
-	const values = numbersOf(variable.dataset);
+	const values = variable.read();
 	const about = { name: variable.name, long_name: variable.long_name, units: variable.units };
 	if (variable.shape.length === 2) {
 		const [rows, columns] = variable.shape as [number, number];
@@ -183,11 +247,7 @@ function plotOf(variable: Variable, all: Map<string, Variable>): PreviewPlot {
 		.map((name) => all.get(name))
 		.filter((c): c is Variable => c?.shape.length === 1 && c.shape[0] === values.length);
 	if (coordinates.length === 2) {
-		const gridded = grid(
-			values,
-			numbersOf(coordinates[0]!.dataset),
-			numbersOf(coordinates[1]!.dataset)
-		);
+		const gridded = grid(values, coordinates[0]!.read(), coordinates[1]!.read());
 		if (gridded) {
 			const [xc, yc] = coordinates as [Variable, Variable];
 			return heatmap(
@@ -202,7 +262,7 @@ function plotOf(variable: Variable, all: Map<string, Variable>): PreviewPlot {
 	}
 	const x = axisOf(variable, 0, all);
 	const uncertainty = all.get(`${variable.name}_u`);
-	const u = uncertainty?.shape.length === 1 ? numbersOf(uncertainty.dataset) : null;
+	const u = uncertainty?.shape.length === 1 ? uncertainty.read() : null;
 	return line(values, x, u, about);
 }
 
