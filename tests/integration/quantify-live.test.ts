@@ -120,7 +120,7 @@ describe('Quantify live replication', () => {
 		async () => {
 			const { root, file } = quantifyFolder();
 			const { item, storedFile, settings, scope } = await liveAgent(root, {
-				QH_LIVE_IDLE_SECONDS: '3'
+				QH_LIVE_IDLE_SECONDS: '5'
 			});
 			const writer = startWriter(file, 20, 200, 5);
 			await writer.done;
@@ -129,7 +129,7 @@ describe('Quantify live replication', () => {
 				const manifest = manifestOf(settings.storeDir, scope, (await item())!.dataset_uuid);
 				expect(manifest).toMatchObject({ live: true, live_fill: 0.25 });
 			}, SLOW);
-			// Three seconds without a write: complete as it is, NaN and all.
+			// Five seconds without a write: complete as it is, NaN and all.
 			await vi.waitFor(
 				async () =>
 					expect(await item()).toMatchObject({ live: false, live_fill: null, synchronized: true }),
@@ -166,7 +166,7 @@ describe('Quantify live replication', () => {
 	);
 
 	it(
-		'survives a live file deleted, and an agent stopped mid-replication, without a half-written copy',
+		'survives an agent stopped mid-replication, a live file cut short and one deleted, without a half-written copy',
 		{ timeout: 60_000 },
 		async () => {
 			const { root, file } = quantifyFolder();
@@ -182,6 +182,11 @@ describe('Quantify live replication', () => {
 			await writer.done;
 
 			await client.startAgent();
+			// Caught mid-rewrite: cut short, then gone.
+			fs.truncateSync(file, 100);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			expect((await readQuantifyDataset(storedFile(uuid))).filled).toBeGreaterThan(0);
+			expect((await item())?.error).toBeNull();
 			fs.rmSync(file);
 			await vi.waitFor(
 				async () => expect((await client.getSource({ id: source.id })).status).not.toBe('error'),

@@ -444,8 +444,9 @@ describe('Quantify live datasets', () => {
 			default_scope: scope
 		});
 		await client.startAgent();
+		// The four complete datasets, and the live one as it is so far.
 		await vi.waitFor(
-			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(4),
+			async () => expect((await client.getSource({ id: source.id })).items_synced).toBe(5),
 			SLOW
 		);
 		const find = async () =>
