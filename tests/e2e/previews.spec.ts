@@ -113,6 +113,9 @@ for (const javaScriptEnabled of [true, false]) {
 			await expect(
 				preview.getByRole('img', { name: 'Current (A) over vR (V) and vL (V), 12 points' })
 			).toBeVisible();
+			if (javaScriptEnabled) {
+				await preview.screenshot({ path: test.info().outputPath('preview-heatmap.png') });
+			}
 
 			// Labber, and a converted table.
 			preview = await openItem(page, stack, labber.id, /IV/);

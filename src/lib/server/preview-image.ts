@@ -59,13 +59,29 @@ function png(width: number, height: number, pixel: (row: number, column: number)
 	return `data:image/png;base64,${file.toString('base64')}`;
 }
 
-/** The cells (row by row from the first y) as an image whose top row is the last y. */
-export function heatmapImage(cells: string, width: number, height: number): string {
+/**
+ * The cells (row by row from the first y) as an image laid on axes that grow rightwards and
+ * upwards: the highest y on top, the lowest x on the left, whichever way the data was swept.
+ */
+export function heatmapImage(
+	cells: string,
+	width: number,
+	height: number,
+	descending: { x: boolean; y: boolean }
+): string {
 	const bytes = Buffer.from(cells, 'base64');
 	return png(width, height, (row, column) => {
-		const value = bytes[(height - 1 - row) * width + column] ?? 255;
+		const y = descending.y ? row : height - 1 - row;
+		const x = descending.x ? width - 1 - column : column;
+		const value = bytes[y * width + x] ?? 255;
 		return value === 255 ? [0, 0, 0, 0] : [...PALETTE[value]!, 255];
 	});
+}
+
+/** Whether the values (cells' centres, some unknown) go down from first to last. */
+function isDescending(values: (number | null)[]): boolean {
+	const known = values.filter((value): value is number => value !== null);
+	return known.length > 1 && known[0]! > known.at(-1)!;
 }
 
 /** The colour scale, highest value at the top. */
@@ -77,6 +93,13 @@ export function previewView(preview: ItemPreview): PreviewView {
 	const { cells, ...plot } = preview.plot;
 	return {
 		...preview,
-		plot: { ...plot, image: heatmapImage(cells, plot.width, plot.height), colorbar: colorbarImage }
+		plot: {
+			...plot,
+			image: heatmapImage(cells, plot.width, plot.height, {
+				x: isDescending(plot.x.values),
+				y: isDescending(plot.y.values)
+			}),
+			colorbar: colorbarImage
+		}
 	};
 }
