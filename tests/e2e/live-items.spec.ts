@@ -12,7 +12,8 @@ import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { api, defaultScope } from './seed';
 
-const POINTS = 40;
+/** The dataset's points; the writer measures all but the last ten, one every 100 ms. */
+const POINTS = 400;
 
 test('a measurement in progress shows live, its measured share moving without a reload', async ({
 	page,
@@ -44,7 +45,15 @@ test('a measurement in progress shows live, its measured share moving without a 
 
 	const writer = spawn(
 		process.execPath,
-		['--import', 'tsx', 'tests/quantify-live-writer.ts', file, String(POINTS), '250'],
+		[
+			'--import',
+			'tsx',
+			'tests/quantify-live-writer.ts',
+			file,
+			String(POINTS),
+			'100',
+			String(POINTS - 10)
+		],
 		{ stdio: 'ignore' }
 	);
 	const exited = once(writer, 'exit');
@@ -77,8 +86,11 @@ test('a measurement in progress shows live, its measured share moving without a 
 		await expect.poll(measuredPoints, { timeout: 20_000 }).toBeGreaterThan(0);
 		const early = await measuredPoints();
 		await expect.poll(measuredPoints, { timeout: 20_000 }).toBeGreaterThan(early);
-		// Complete: the live badge and its share leave without a reload.
+		// Quantify measures the last points: complete, the live badge and its share leave without
+		// a reload.
+		writer.kill();
 		await exited;
+		await writeQuantifyDataset(file, POINTS, POINTS);
 		await expect(share).toHaveCount(0, { timeout: 30_000 });
 		await expect(plot).toHaveAccessibleName(
 			`Current (A) against Gate voltage (V), ${POINTS} points`

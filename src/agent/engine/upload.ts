@@ -215,7 +215,13 @@ export async function syncItem(
 				liveFill
 			)
 		)
-			log.info('Synced "%s" of "%s" (%d files)', item.data_identifier, source.name, stored.length);
+			// A live dataset is synced at each change, twice a second: that is not news each time.
+			(item.live === 1 ? log.debug : log.info)(
+				'Synced "%s" of "%s" (%d files)',
+				item.data_identifier,
+				source.name,
+				stored.length
+			);
 	} catch (error) {
 		if (error instanceof TryLaterError) {
 			postponeItem(db, item, new Date(Date.now() + TRY_AGAIN_MS).toISOString());
