@@ -275,65 +275,69 @@ type About = { name: string; long_name: string | null; units: string | null };
  */
 function line(y: Float64Array, x: Axis, u: Float64Array | null, about: About): PreviewPlot {
 	const { min: xMin, max: xMax } = finiteRange(x.values);
-	if (y.length <= LINE_COLUMNS) {
-		const range = finiteRange(y);
-		return {
-			kind: 'line',
-			points: y.length,
-			measured: finiteCount(y),
-			x: {
-				name: x.name,
-				long_name: x.long_name,
-				units: x.units,
-				min: xMin,
-				max: xMax,
-				values: orNull(x.values)
-			},
-			y: { ...about, ...range, low: orNull(y), high: orNull(y) },
-			band: u
-				? {
-						low: orNull(y.map((v, i) => v - u[i]!)),
-						high: orNull(y.map((v, i) => v + u[i]!))
-					}
-				: null
-		};
-	}
-	const columns = xMin === null || xMax === null || xMin === xMax ? 1 : LINE_COLUMNS;
-	const low = new Float64Array(columns).fill(Infinity);
-	const high = new Float64Array(columns).fill(-Infinity);
-	const bandLow = new Float64Array(columns).fill(Infinity);
-	const bandHigh = new Float64Array(columns).fill(-Infinity);
-	const scale = columns > 1 ? (columns - 1) / (xMax! - xMin!) : 0;
-	for (let i = 0; i < y.length; i++) {
-		const xi = x.values[i]!;
-		const yi = y[i]!;
-		if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
-		const column = Math.round((xi - xMin!) * scale);
-		if (yi < low[column]!) low[column] = yi;
-		if (yi > high[column]!) high[column] = yi;
-		if (u && Number.isFinite(u[i]!)) {
-			bandLow[column] = Math.min(bandLow[column]!, yi - u[i]!);
-			bandHigh[column] = Math.max(bandHigh[column]!, yi + u[i]!);
-		}
-	}
-	const centers = Float64Array.from({ length: columns }, (_, c) =>
-		columns > 1 ? xMin! + c / scale : (xMin ?? 0)
-	);
-	const range = finiteRange(Float64Array.from([...low, ...high].filter(Number.isFinite)));
+	const reduced =
+		y.length <= LINE_COLUMNS
+			? {
+					x: x.values,
+					low: y,
+					high: y,
+					band: u && { low: y.map((v, i) => v - u[i]!), high: y.map((v, i) => v + u[i]!) }
+				}
+			: perColumn(y, x.values, u, xMin, xMax);
 	return {
 		kind: 'line',
 		points: y.length,
 		measured: finiteCount(y),
-		x: {
-			name: x.name,
-			long_name: x.long_name,
-			units: x.units,
-			min: xMin,
-			max: xMax,
-			values: orNull(centers)
+		x: { ...axisAbout(x), min: xMin, max: xMax, values: orNull(reduced.x) },
+		y: {
+			...about,
+			...finiteRange(Float64Array.from([...reduced.low, ...reduced.high])),
+			low: orNull(reduced.low),
+			high: orNull(reduced.high)
 		},
-		y: { ...about, ...range, low: orNull(low), high: orNull(high) },
-		band: u ? { low: orNull(bandLow), high: orNull(bandHigh) } : null
+		band: reduced.band && { low: orNull(reduced.band.low), high: orNull(reduced.band.high) }
+	};
+}
+
+const axisAbout = ({ name, long_name, units }: Axis): About => ({ name, long_name, units });
+
+function perColumn(
+	y: Float64Array,
+	x: Float64Array,
+	u: Float64Array | null,
+	xMin: number | null,
+	xMax: number | null
+) {
+	const columns = xMin === null || xMax === null || xMin === xMax ? 1 : LINE_COLUMNS;
+	const filled = (value: number) => new Float64Array(columns).fill(value);
+	const [low, high, bandLow, bandHigh] = [filled(NaN), filled(NaN), filled(NaN), filled(NaN)];
+	const scale = columns > 1 ? (columns - 1) / (xMax! - xMin!) : 0;
+	// NaN compares false either way: the first value of a column always takes its place.
+	const lower = (values: Float64Array, at: number, v: number) => {
+		if (!(values[at]! <= v)) values[at] = v;
+	};
+	const higher = (values: Float64Array, at: number, v: number) => {
+		if (!(values[at]! >= v)) values[at] = v;
+	};
+	for (let i = 0; i < y.length; i++) {
+		const xi = x[i]!;
+		const yi = y[i]!;
+		if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
+		const column = Math.round((xi - (xMin ?? 0)) * scale);
+		lower(low, column, yi);
+		higher(high, column, yi);
+		if (u && Number.isFinite(u[i]!)) {
+			lower(bandLow, column, yi - u[i]!);
+			higher(bandHigh, column, yi + u[i]!);
+		}
+	}
+	return {
+		x: Float64Array.from({ length: columns }, (_, c) =>
+			columns > 1 ? xMin! + c / scale : (xMin ?? 0)
+		),
+		low,
+		high,
+		band: u && { low: bandLow, high: bandHigh }
 	};
 }
 
@@ -396,20 +400,8 @@ function heatmap(
 		kind: 'heatmap',
 		points: values.length,
 		measured: finiteCount(values),
-		x: {
-			name: x.name,
-			long_name: x.long_name,
-			units: x.units,
-			...finiteRange(x.values),
-			values: pick(x, width, columns)
-		},
-		y: {
-			name: y.name,
-			long_name: y.long_name,
-			units: y.units,
-			...finiteRange(y.values),
-			values: pick(y, height, rows)
-		},
+		x: { ...axisAbout(x), ...finiteRange(x.values), values: pick(x, width, columns) },
+		y: { ...axisAbout(y), ...finiteRange(y.values), values: pick(y, height, rows) },
 		z: { ...about, min, max },
 		width,
 		height,
