@@ -143,6 +143,54 @@ describe('Quantify live replication', () => {
 	);
 
 	it(
+		'follows two live datasets at once, one per set-up, each to its end',
+		{ timeout: 60_000 },
+		async () => {
+			const fridges = [quantifyFolder(), quantifyFolder()];
+			const { client, scope, settings } = await agentWithScope();
+			const sources: { id: number }[] = [];
+			for (const [i, { root }] of fridges.entries()) {
+				sources.push(
+					await client.createSource({
+						name: `fridge ${i + 1}`,
+						backend_identifier: 'etiket_sync_agent_quantify',
+						config_data: { quantify_directory: root, set_up: `fridge_${i + 1}` },
+						default_scope: scope
+					})
+				);
+			}
+			await client.startAgent();
+			const writers = fridges.map(({ file }) => startWriter(file, 12, 300));
+			const items = () =>
+				Promise.all(sources.map(async ({ id }) => (await client.listSourceItems({ id })).items[0]));
+			// Both are live at once, each stored as far as it is measured.
+			await vi.waitFor(async () => {
+				const both = await items();
+				expect(both.map((item) => item?.live)).toEqual([true, true]);
+				for (const item of both) expect(item!.live_fill).toBeGreaterThan(0);
+			}, SLOW);
+			await Promise.all(writers.map((writer) => writer.done));
+			await vi.waitFor(async () => {
+				const both = await items();
+				expect(both.map((item) => [item!.live, item!.synchronized])).toEqual([
+					[false, true],
+					[false, true]
+				]);
+			}, SLOW);
+			for (const [i, item] of (await items()).entries()) {
+				const stored = path.join(
+					settings.storeDir,
+					scope,
+					item!.dataset_uuid,
+					'files',
+					'dataset.hdf5'
+				);
+				expect(fs.readFileSync(stored).equals(fs.readFileSync(fridges[i]!.file))).toBe(true);
+			}
+		}
+	);
+
+	it(
 		'ends a live dataset as soon as a newer dataset folder appears',
 		{ timeout: 60_000 },
 		async () => {

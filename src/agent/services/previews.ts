@@ -45,13 +45,27 @@ export async function itemPreview(
 		PREFERRED.find((preferred) => names.includes(preferred)) ??
 		names.find((candidate) => DATA_FILE.test(candidate));
 	if (!name) return none('This dataset has no HDF5 or netCDF data file to plot.');
+	const file = storedFilePath(store, stored.scope, item.dataset_uuid, name);
 	try {
-		return await previewOf(
-			storedFilePath(store, stored.scope, item.dataset_uuid, name),
-			name,
-			target.variable
-		);
+		// A stored file is replaced, never written in place: its inode and mtime name a version.
+		const stat = fs.statSync(file);
+		const key = JSON.stringify([file, stat.ino, stat.mtimeMs, stat.size, target.variable ?? null]);
+		const cached = previews.get(key);
+		if (cached) {
+			// The most recently used last: the first is the one to drop.
+			previews.delete(key);
+			previews.set(key, cached);
+			return cached;
+		}
+		const preview = await previewOf(file, name, target.variable);
+		previews.set(key, preview);
+		if (previews.size > CACHED_PREVIEWS) previews.delete(previews.keys().next().value!);
+		return preview;
 	} catch (error) {
 		return none(`${name} cannot be plotted: ${(error as Error).message}`, name);
 	}
 }
+
+/** Previews kept, a few kilobytes each: reading a million values again takes tens of ms. */
+const CACHED_PREVIEWS = 50;
+const previews = new Map<string, ItemPreview>();
