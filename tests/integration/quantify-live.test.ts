@@ -160,16 +160,21 @@ describe('Quantify live replication', () => {
 				);
 			}
 			await client.startAgent();
-			const writers = fridges.map(({ file }) => startWriter(file, 12, 300));
+			// Each writer measures a third of its points, then waits (a slow measurement).
+			const writers = fridges.map(({ file }) => startWriter(file, 12, 100, 4));
 			const items = () =>
 				Promise.all(sources.map(async ({ id }) => (await client.listSourceItems({ id })).items[0]));
+			await Promise.all(writers.map((writer) => writer.done));
 			// Both are live at once, each stored as far as it is measured.
 			await vi.waitFor(async () => {
 				const both = await items();
-				expect(both.map((item) => item?.live)).toEqual([true, true]);
-				for (const item of both) expect(item!.live_fill).toBeGreaterThan(0);
+				expect(both.map((item) => [item?.live, item?.live_fill])).toEqual([
+					[true, 4 / 12],
+					[true, 4 / 12]
+				]);
 			}, SLOW);
-			await Promise.all(writers.map((writer) => writer.done));
+			// Both measure the rest.
+			for (const { file } of fridges) await writeQuantifyDataset(file, 12, 12);
 			await vi.waitFor(async () => {
 				const both = await items();
 				expect(both.map((item) => [item!.live, item!.synchronized])).toEqual([
