@@ -12,8 +12,11 @@ import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { api, defaultScope } from './seed';
 
-/** The dataset's points; the writer measures all but the last ten, one every 100 ms. */
-const POINTS = 400;
+/**
+ * The dataset's points; the writer measures all but the last ten, one every 100 ms: it is still
+ * measuring when the test has seen what it looks for, however loaded the machine.
+ */
+const POINTS = 1000;
 
 test('a measurement in progress shows live, its measured share moving without a reload', async ({
 	page,
