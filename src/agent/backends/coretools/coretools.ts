@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
 import { writeXarrayHdf5, type Attributes } from '../../files/xarray-hdf5';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
 import { changedRowsQuery, rememberScan, type TableMemory } from '../table-scan';
 import { coretoolsProblem, serverOf, withCoretools } from './connection';
-import { readMeasurementData, readMeasurementRow, type MeasurementRow } from './measurement';
+import {
+	hasTable,
+	readMeasurementData,
+	readMeasurementRow,
+	type MeasurementRow
+} from './measurement';
 
 /** A measurement not completed that gains no values for this long was abandoned: synced as it is. */
 export const ABANDONED_MS = 10 * 60_000;
@@ -170,14 +174,6 @@ export const coretools: BackendImplementation = {
 		}
 	}
 };
-
-async function hasTable(client: pg.PoolClient, table: string): Promise<boolean> {
-	const { rows } = await client.query<{ exists: boolean }>(
-		'SELECT to_regclass($1) IS NOT NULL AS exists',
-		[table]
-	);
-	return rows[0]!.exists;
-}
 
 /** One measurement as the scan reports it; its fingerprint changes when anything synced would. */
 function scanned(

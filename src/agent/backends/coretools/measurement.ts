@@ -64,6 +64,15 @@ export interface MeasurementData {
 	notes: string[];
 }
 
+/** Whether the table (an SQL name, quoted where it must be) is in the database. */
+export async function hasTable(client: pg.PoolClient, table: string): Promise<boolean> {
+	const { rows } = await client.query<{ exists: boolean }>(
+		'SELECT to_regclass($1) IS NOT NULL AS exists',
+		[table]
+	);
+	return rows[0]!.exists;
+}
+
 export async function readMeasurementRow(
 	client: pg.PoolClient,
 	id: number
@@ -97,18 +106,15 @@ async function readParameterRows(
 		));
 	} else {
 		const table = measurement.exp_data_location ?? '';
-		const { rows: found } = await client.query<{ exists: boolean }>(
-			'SELECT to_regclass($1) IS NOT NULL AS exists',
-			[client.escapeIdentifier(table.toLowerCase())]
-		);
-		if (!table || !found[0]?.exists) {
+		// Core-Tools created these tables with unquoted names: PostgreSQL folded them to lower case.
+		const quoted = client.escapeIdentifier(table.toLowerCase());
+		if (!table || !(await hasTable(client, quoted))) {
 			throw new Error(
 				`Measurement ${measurement.id}: its parameter table "${table}" is not in the database`
 			);
 		}
-		// Core-Tools created these tables with unquoted names: PostgreSQL folded them to lower case.
 		({ rows } = await client.query<ParameterRow>(
-			`SELECT ${PARAMETER_COLUMNS} FROM ${client.escapeIdentifier(table.toLowerCase())}
+			`SELECT ${PARAMETER_COLUMNS} FROM ${quoted}
 			ORDER BY id LIMIT ${MAX_PARAMETERS + 1}`
 		));
 	}
