@@ -11,6 +11,7 @@ export default defineConfig({
 		// three at once keep two cores busy.
 		maxWorkers: 3,
 		testTimeout: 20_000,
-		hookTimeout: 20_000
+		// Teardowns remove what tests made, up to 300,000 files, which took over 20 s on a slow CI disk.
+		hookTimeout: 60_000
 	}
 });
