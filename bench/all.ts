@@ -3,7 +3,8 @@
  * its sources, seeds a fresh embedded sync API with 50 sources, 1,000,000 items and 10,000
  * errors, measures each page against the sync API calls behind it, 50 viewers at once, the
  * folder scan, a QCoDeS database's scan and export, new data in a watched folder, a Quantify
- * dataset replicated as it fills, previews of 1,000,000 points and the live log stream; prints
+ * dataset replicated as it fills, previews of 1,000,000 points, uploads of a 1 GB file and of
+ * 10,000 small files beside `cp`, `md5sum` and `sync`, and the live log stream; prints
  * one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
@@ -19,6 +20,7 @@ import { measureLivePreview } from './live-preview';
 import { labPages, measurePages, runs, type PageFigures } from './pages';
 import { measureScan } from './scan-folderbase';
 import { measureQcodes } from './scan-qcodes';
+import { measureUpload } from './upload';
 import { measureWatchLatency } from './watch-latency';
 import { labScale, seedLab } from './seed-lab';
 import { describeMachine, machine, ms } from './stats';
@@ -54,6 +56,8 @@ console.log('New datasets in a watched folder…');
 const watch = await measureWatchLatency(40);
 console.log('A Quantify dataset filling live; previews of 1,000,000 points…');
 const livePreview = await measureLivePreview(60);
+console.log('Uploads of a 1 GB file and of 10,000 small files, beside cp, md5sum and sync…');
+const upload = await measureUpload(1024, 10_000);
 
 const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
 console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
@@ -202,6 +206,24 @@ rows.push(
 				: 'preview < 100 KB missed',
 			livePreview.preview.page.p50_ms < 100 ? 'page < 100 ms met' : 'page < 100 ms missed'
 		].join(', ')
+	],
+	[
+		`Upload of one ${upload.big.mb} MB file (copy, md5, flush), against \`cp\` + \`md5sum\` + \`sync\` of it (${upload.big.tools_s.toFixed(2)} s); page cache ${upload.cache}`,
+		`${upload.big.ours_s.toFixed(2)} s = ${upload.big.ratio.toFixed(2)}× the tools' speed`,
+		none,
+		none,
+		none,
+		none,
+		upload.big.ratio >= 0.8 ? '≥ 0.8× met' : '≥ 0.8× missed'
+	],
+	[
+		`Upload of ${upload.small.files} files of 4 KB, against \`cp -r\` + \`sync\` (${upload.small.cp_s.toFixed(2)} s)`,
+		`${upload.small.ours_s.toFixed(2)} s (${upload.small.files_per_s.toFixed(0)} files/s) = ${upload.small.ratio.toFixed(2)}× cp's speed`,
+		none,
+		none,
+		none,
+		none,
+		none
 	]
 );
 const header = [
@@ -238,7 +260,8 @@ fs.writeFileSync(
 			scan,
 			qcodes,
 			watch,
-			live_preview: livePreview
+			live_preview: livePreview,
+			upload
 		},
 		null,
 		'\t'

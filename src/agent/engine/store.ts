@@ -39,6 +39,17 @@ export interface DatasetManifest {
 
 const FLUSH_CONCURRENCY = 8;
 
+/** Renames `from` to `to`, making `to`'s folder first if it is not there (once per folder). */
+async function moveInto(from: string, to: string): Promise<void> {
+	try {
+		await fsp.rename(from, to);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		await fsp.mkdir(path.dirname(to), { recursive: true });
+		await fsp.rename(from, to);
+	}
+}
+
 export class StoreUnavailableError extends Error {
 	override name = 'StoreUnavailableError';
 }
@@ -143,8 +154,9 @@ export class DatasetStore {
 				options.keepPrevious
 			);
 			return { stored, mtimeMs };
-		} finally {
+		} catch (error) {
 			await fsp.rm(partial, { force: true });
+			throw error;
 		}
 	}
 
@@ -163,16 +175,17 @@ export class DatasetStore {
 		keepPrevious = true
 	): Promise<StoredFile> {
 		const target = this.filePath(scope, dataset, file.name);
-		await fsp.mkdir(path.dirname(target), { recursive: true });
-		const previousThere = previous && fs.existsSync(target);
-		if (previousThere && previous.md5 === file.md5)
+		const previousThere = previous !== undefined && fs.existsSync(target);
+		if (previousThere && previous.md5 === file.md5) {
+			await fsp.rm(partial, { force: true });
 			return { ...previous, ...file, version: previous.version };
+		}
 		if (previousThere && !keepPrevious) {
 			await fsp.rename(partial, target);
 			return { ...file, version: previous.version };
 		}
 		if (previousThere) await fsp.rename(target, `${target}.v${previous.version}`);
-		await fsp.rename(partial, target);
+		await moveInto(partial, target);
 		return { ...file, version: (previous?.version ?? 0) + 1 };
 	}
 

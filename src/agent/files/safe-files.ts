@@ -267,6 +267,7 @@ function formatBytes(bytes: number): string {
 		: `${Math.ceil(bytes / 1024)} KB`;
 }
 
+/** Past this, a file is read in chunks of this size, two at a time (see copyRegularFile). */
 const COPY_CHUNK_BYTES = 1024 * 1024;
 
 /** A file that changed while it was copied: the copy is not the file as it is. */
@@ -276,9 +277,13 @@ export class FileChangedError extends Error {
 
 /**
  * Copies a regular file (opened as `openRegularFile` does) into a new file `to`, computing its
- * md5 on the way; with `durable`, flushed to disk before it returns. A file whose size or modification time changed
- * while it was read is refused, so a half-rewritten file is never taken for the file. Stops
- * between chunks when `signal` aborts; the caller removes `to` on failure.
+ * md5 from the same read; with `durable`, flushed to disk before it returns. A file whose size
+ * or modification time changed while it was read is refused, so a half-rewritten file is never
+ * taken for the file. Stops between chunks when `signal` aborts; the caller removes `to` on
+ * failure.
+ *
+ * One pass at the disk's pace: while one chunk is written and hashed, the next is read into
+ * the other of two buffers, so reading, hashing and writing overlap instead of taking turns.
  */
 export async function copyRegularFile(
 	from: string,
@@ -291,18 +296,29 @@ export async function copyRegularFile(
 	try {
 		const output = await fs.open(to, 'wx');
 		try {
-			// Sized to the file: a megabyte per small file would keep the garbage collector busy.
-			const buffer = Buffer.allocUnsafe(Math.min(COPY_CHUNK_BYTES, stat.size));
+			// Sized to the file: a chunk per small file would keep the garbage collector busy.
+			const length = Math.min(COPY_CHUNK_BYTES, stat.size);
+			const buffers = [
+				Buffer.allocUnsafe(length),
+				Buffer.allocUnsafe(stat.size > length ? length : 0)
+			];
 			// Up to the size it had when opened: a file that grew is refused below anyway.
-			while (size < stat.size) {
-				options.signal?.throwIfAborted();
-				const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
+			const readInto = (buffer: Buffer) => handled(input.read(buffer, 0, length, null));
+			let reading = stat.size > 0 ? readInto(buffers[0]!) : null;
+			let writing: Promise<void> = Promise.resolve();
+			for (let turn = 0; reading; turn++) {
+				const { bytesRead, buffer } = await reading;
 				if (bytesRead === 0) break;
+				options.signal?.throwIfAborted();
 				const chunk = buffer.subarray(0, bytesRead);
-				hash.update(chunk);
-				await output.write(chunk);
 				size += bytesRead;
+				// The other buffer is free again once its write is done.
+				await writing;
+				reading = size < stat.size ? readInto(buffers[(turn + 1) % 2]!) : null;
+				writing = handled(writeAll(output, chunk));
+				hash.update(chunk);
 			}
+			await writing;
 			if (options.durable) await output.sync();
 		} finally {
 			await output.close();
@@ -317,4 +333,21 @@ export async function copyRegularFile(
 		await input.close();
 	}
 	return { md5: hash.digest('hex'), size, mtimeMs: stat.mtimeMs };
+}
+
+/**
+ * The promise, marked handled: one still running when the copy fails is never awaited, and its
+ * own failure must not end the process as an unhandled rejection. Awaiting it still throws.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+	promise.catch(() => {});
+	return promise;
+}
+
+/** Writes the whole chunk: a write may take less than it was given. */
+async function writeAll(output: FileHandle, chunk: Buffer): Promise<void> {
+	for (let written = 0; written < chunk.length;) {
+		const { bytesWritten } = await output.write(chunk, written, chunk.length - written);
+		written += bytesWritten;
+	}
 }
