@@ -18,6 +18,9 @@ const Env = z.object({
 	QH_SCOPES: z.string().optional(),
 	/** Seconds a live Quantify dataset's data file may stay unchanged before it is complete. */
 	QH_LIVE_IDLE_SECONDS: z.coerce.number().positive().max(86_400).default(120),
+	/** Days the sync history (outcomes, cycles) is kept, and at most how many outcomes. */
+	QH_HISTORY_DAYS: z.coerce.number().positive().max(3650).default(30),
+	QH_HISTORY_MAX_ROWS: z.coerce.number().int().min(1000).default(1_000_000),
 	/** Whether a synced folder-base dataset gets a `.QH_manifest.yaml` (its folder is written). */
 	QH_WRITE_MANIFESTS: z
 		.enum(['0', '1', 'false', 'true', 'no', 'yes', ''], { error: 'expected 1 or 0' })
@@ -44,6 +47,8 @@ export interface AgentSettings {
 	cycleSeconds: number;
 	/** A live Quantify dataset whose data file is unchanged this long is complete. */
 	liveIdleSeconds: number;
+	/** How long and how much sync history is kept (services/history.ts). */
+	history: { days: number; maxRows: number };
 	/** JSON list of `{uuid, name}` to seed the scope registry with, if given. */
 	scopesJson: string | undefined;
 	/** Off by default: the user's data folders stay as they are. */
@@ -75,6 +80,7 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 		user: values.QH_USER ?? os.userInfo().username,
 		cycleSeconds: values.QH_CYCLE_SECONDS,
 		liveIdleSeconds: values.QH_LIVE_IDLE_SECONDS,
+		history: { days: values.QH_HISTORY_DAYS, maxRows: values.QH_HISTORY_MAX_ROWS },
 		scopesJson: values.QH_SCOPES,
 		writeManifests: values.QH_WRITE_MANIFESTS,
 		// A bind to a LAN address answers to that address; 0.0.0.0 and :: name no host.

@@ -1,7 +1,10 @@
 /**
- * The item search as it reads in a bookmarkable URL (`?q=&status=&sort=&cursor=`), shared by
- * the items of one source and the items of every source.
+ * The item search as it reads in a bookmarkable URL (`?q=&status=&sort=&cursor=`, and
+ * `failed_since=&failed_until=` for the items that failed then), shared by the items of one
+ * source and the items of every source.
  */
+import { formatAbsolute } from '$lib/time';
+
 export const sortOptions = [
 	{ value: 'id-desc', label: 'Newest first' },
 	{ value: 'id', label: 'Oldest first' },
@@ -36,6 +39,14 @@ export interface ItemSearch {
 	status: StatusValue;
 	sort: SortValue;
 	cursor: string | null;
+	/** Only the items a sync of which failed in this time (a failure bar of the history). */
+	failed: { since: string; until: string } | null;
+}
+
+/** An ISO time from the URL, or null when it is none. */
+function timeParam(params: URLSearchParams, name: string): string | null {
+	const value = params.get(name);
+	return value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
 }
 
 /** How links said it before items could be missing: `synchronized=true|false`. */
@@ -51,8 +62,15 @@ export function readSearch(url: URL): ItemSearch {
 		q: (params.get('q') ?? '').trim().slice(0, 200),
 		status: statusOptions.find((option) => option.value === status)?.value ?? '',
 		sort: sortOptions.find((option) => option.value === sort)?.value ?? defaultSort,
-		cursor: params.get('cursor') || null
+		cursor: params.get('cursor') || null,
+		failed: failedIn(params)
 	};
+}
+
+function failedIn(params: URLSearchParams): ItemSearch['failed'] {
+	const since = timeParam(params, 'failed_since');
+	if (!since) return null;
+	return { since, until: timeParam(params, 'failed_until') ?? new Date().toISOString() };
 }
 
 const statusQueries: Record<
@@ -75,7 +93,9 @@ export function listQuery(search: ItemSearch) {
 		...statusQueries[search.status],
 		order_by: orderBy,
 		order,
-		cursor: search.cursor ?? undefined
+		cursor: search.cursor ?? undefined,
+		failed_since: search.failed?.since,
+		failed_until: search.failed?.until
 	};
 }
 
@@ -84,5 +104,9 @@ export function describeSearch(search: ItemSearch): string {
 	const parts: string[] = [];
 	if (search.status) parts.push(search.status.replace('-', ' '));
 	if (search.q) parts.push(`matching “${search.q}”`);
+	if (search.failed)
+		parts.push(
+			`failed between ${formatAbsolute(search.failed.since)} and ${formatAbsolute(search.failed.until)}`
+		);
 	return parts.join(', ');
 }

@@ -8,7 +8,8 @@ const agent = (iterations: number): AgentStatus => ({
 	api_service: 'running',
 	status: 'running',
 	iterations,
-	last_update: null
+	last_update: null,
+	outcomes_recorded: 0
 });
 const counts: ErrorCounts = { agent: { total: 0, unread: 0 }, sources: [] };
 

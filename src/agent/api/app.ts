@@ -5,12 +5,21 @@ import { requestGate } from './gate';
 import { createRouter, type AppDeps } from './router';
 import { agentRouter } from './routes/agent/agent.index';
 import { catalogRouter } from './routes/catalog/catalog.index';
+import { historyRouter } from './routes/history/history.index';
 import { inboxRouter } from './routes/inbox/inbox.index';
 import { itemsRouter } from './routes/items/items.index';
 import { logsRouter } from './routes/logs/logs.index';
 import { sourcesRouter } from './routes/sources/sources.index';
 
-const routers = [agentRouter, inboxRouter, sourcesRouter, itemsRouter, catalogRouter, logsRouter];
+const routers = [
+	agentRouter,
+	inboxRouter,
+	sourcesRouter,
+	itemsRouter,
+	catalogRouter,
+	logsRouter,
+	historyRouter
+];
 
 /**
  * The sync API as a fetch handler, without a port: `serve()` puts it on one, and tests

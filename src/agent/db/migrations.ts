@@ -400,5 +400,30 @@ export const migrations: string[] = [
 	// 10: how much of a live dataset its last sync held (0 to 1), where its backend knows; the
 	// live items, which the dashboard asks for every second, without reading the others.
 	`ALTER TABLE items ADD COLUMN live_fill REAL;
-	CREATE INDEX items_live ON items (id) WHERE live = 1;`
+	CREATE INDEX items_live ON items (id) WHERE live = 1;`,
+
+	// 11: the sync history (services/history.ts). A row per outcome, its time in ms since the
+	// epoch; no foreign keys: a deleted source's or item's outcomes still count in the totals.
+	// Ids are never reused, so the highest is how many were ever recorded. Cycles per minute.
+	`CREATE TABLE sync_history (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		at INTEGER NOT NULL,
+		source_id INTEGER NOT NULL,
+		item_id INTEGER NOT NULL,
+		outcome TEXT NOT NULL CHECK (outcome IN ('synced', 'failed', 'missing')),
+		files INTEGER NOT NULL DEFAULT 0,
+		bytes INTEGER NOT NULL DEFAULT 0,
+		duration_ms INTEGER NOT NULL DEFAULT 0,
+		error_type TEXT
+	);
+	CREATE INDEX sync_history_by_time ON sync_history (at);
+	CREATE INDEX sync_history_by_source ON sync_history (source_id, at);
+	-- The items that failed in a time (a click on a failure bar).
+	CREATE INDEX sync_history_failures ON sync_history (at, item_id) WHERE outcome = 'failed';
+	CREATE TABLE cycle_minutes (
+		minute INTEGER PRIMARY KEY,
+		cycles INTEGER NOT NULL,
+		total_ms INTEGER NOT NULL,
+		max_ms INTEGER NOT NULL
+	) WITHOUT ROWID;`
 ];

@@ -2,6 +2,7 @@ import { findBackend, folderOf } from '../backends/catalog';
 import type { ConfigData } from '../backends/types';
 import { isFolder } from '../files/safe-files';
 import { countIteration, setConnection } from '../services/agent-status';
+import { pruneHistory, recordCycle } from '../services/history';
 import { recordError, recordWarning } from '../services/error-inbox';
 import { listRunningSources, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
@@ -17,6 +18,8 @@ import { FolderWatches, type PendingChanges } from './watch';
  */
 const SAFETY_SCAN_CYCLES = 12;
 const SAFETY_SCAN_MAX_MS = 60_000;
+/** How often history beyond its kept days and rows is dropped. */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Runs sync cycles until the signal aborts; each completed cycle is one iteration. Between
@@ -34,6 +37,7 @@ export async function runAgent(context: AgentContext): Promise<void> {
 	let woken = false;
 	/** When the last cycle of every source ended: the next one is a cycle's wait after it. */
 	let lastFullCycle = -Infinity;
+	let lastPrune = -Infinity;
 	// Live datasets are replicated beside the cycles, which may be busy for minutes.
 	const following = followLiveDatasets(context, store);
 	try {
@@ -51,8 +55,15 @@ export async function runAgent(context: AgentContext): Promise<void> {
 			}
 			if (!onlyChanged) lastFullCycle = performance.now();
 			if (signal.aborted) break;
+			const took = performance.now() - started;
 			countIteration(db);
-			log.debug('Cycle finished in %d ms', Math.round(performance.now() - started));
+			recordCycle(db, took);
+			if (performance.now() - lastPrune >= PRUNE_EVERY_MS) {
+				lastPrune = performance.now();
+				const pruned = pruneHistory(db, settings.history);
+				if (pruned) log.debug('Dropped %d sync outcomes past the kept history', pruned);
+			}
+			log.debug('Cycle finished in %d ms', Math.round(took));
 			const untilFullCycle = lastFullCycle + cycleMs - performance.now();
 			woken = await watches.wait(Math.max(0, untilFullCycle), signal);
 		}

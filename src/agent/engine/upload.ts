@@ -14,7 +14,8 @@ import {
 	adoptDatasetUuid,
 	postponeItem,
 	saveOutcome,
-	type QueuedItem
+	type QueuedItem,
+	type SyncCost
 } from '../services/item-queue';
 import { findSourceRow, isSourceRunning, type SourceRow } from '../services/sources';
 import type { AgentContext } from './context';
@@ -55,6 +56,17 @@ export async function syncItem(
 ): Promise<void> {
 	if (inFlight.has(item.id)) return;
 	inFlight.add(item.id);
+	const started = performance.now();
+	// A live dataset's copies, twice a second, are not outcomes: its final sync is.
+	const cost = (stored: StoredFile[], error: unknown): SyncCost | null =>
+		item.live === 1
+			? null
+			: {
+					files: stored.length,
+					bytes: stored.reduce((sum, file) => sum + file.size, 0),
+					durationMs: performance.now() - started,
+					errorType: error === null ? null : describeError(error).name
+				};
 	const { db, log } = context;
 	const sourceGone = new AbortController();
 	const watch = setInterval(() => {
@@ -212,7 +224,7 @@ export async function syncItem(
 				item,
 				{ logs: record.logs, files, dataset: summaryOf(content) },
 				null,
-				liveFill
+				{ liveFill, history: cost(stored, null) }
 			)
 		)
 			// A live dataset is synced at each change, twice a second: that is not news each time.
@@ -254,7 +266,8 @@ export async function syncItem(
 				context,
 				item,
 				{ logs: record.logs, files, dataset: content && summaryOf(content) },
-				message
+				message,
+				{ history: cost([], error) }
 			)
 		)
 			log.error(
@@ -286,9 +299,9 @@ function saveItemOutcome(
 	item: QueuedItem,
 	record: Parameters<typeof saveOutcome>[2],
 	error: string | null,
-	liveFill: number | null = null
+	outcome: Parameters<typeof saveOutcome>[4]
 ): boolean {
-	const saved = saveOutcome(context.db, item, record, error, liveFill);
+	const saved = saveOutcome(context.db, item, record, error, outcome);
 	if (!saved)
 		context.log.info(
 			'"%s" changed while it was synced, or its source was stopped: not saving this sync',

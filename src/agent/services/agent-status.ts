@@ -1,5 +1,6 @@
 import type { AgentStatus } from '../../lib/contract';
 import { now, type Db } from '../db/database';
+import { outcomesRecorded } from './history';
 
 interface AgentStateRow {
 	iterations: number;
@@ -29,7 +30,8 @@ export function readAgentStatus(db: Db, supervisor: AgentProcessState): AgentSta
 		api_service: 'running',
 		status,
 		iterations: row.iterations,
-		last_update: row.last_update
+		last_update: row.last_update,
+		outcomes_recorded: outcomesRecorded(db)
 	};
 }
 

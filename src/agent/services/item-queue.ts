@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScanResult } from '../backends/types';
 import { now, writeTransaction, type Db } from '../db/database';
+import { forgetMissing, recordMissing, recordOutcome, type OutcomeRecord } from './history';
 import { searchKey } from './items';
 import { waitsForMapping } from './scopes';
 import { saveSyncRecord } from './sync-records';
@@ -110,7 +111,9 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			(!examined || isAtOrUnder(identifier, examined));
 		let missing = markOtherRootsMissing(db, scan.sourceId, scan.root);
 		for (const item of known.values()) {
-			if (unseen(item.data_identifier)) missing += markMissing.run(time, item.id).changes;
+			if (!unseen(item.data_identifier)) continue;
+			recordMissing(db, scan.sourceId, 'id = ?', item.id);
+			missing += markMissing.run(time, item.id).changes;
 		}
 		// The rows the upserts skipped keep their flag: every change of a mapping or of the
 		// default scope recomputes it for the whole source (refreshUnmapped).
@@ -139,11 +142,14 @@ function isAtOrUnder(identifier: string, folders: Set<string>): boolean {
  * at another folder never syncs, nor counts as failed, what it found in the old one. How many.
  */
 export function markOtherRootsMissing(db: Db, sourceId: number, root: string): number {
-	return db
-		.prepare(
-			'UPDATE items SET missing = 1, last_update = ? WHERE source_id = ? AND root != ? AND missing = 0'
-		)
-		.run(now(), sourceId, root).changes;
+	return writeTransaction(db, () => {
+		recordMissing(db, sourceId, 'root != ?', root);
+		return db
+			.prepare(
+				'UPDATE items SET missing = 1, last_update = ? WHERE source_id = ? AND root != ? AND missing = 0'
+			)
+			.run(now(), sourceId, root).changes;
+	});
 }
 
 const QUEUED_COLUMNS = `id, data_identifier, dataset_uuid, scope_identifier, fingerprint, resets, live,
@@ -209,17 +215,26 @@ export function saveOutcome(
 	item: QueuedItem,
 	record: Parameters<typeof saveSyncRecord>[2],
 	error: string | null,
-	liveFill: number | null = null
+	{ liveFill = null, history }: { liveFill?: number | null; history: SyncCost | null }
 ): boolean {
 	return writeTransaction(db, () => {
 		// Only while its source runs: a stop or delete that came first wins.
 		const current = db
 			.prepare(
-				`SELECT i.attempts FROM items i JOIN sources s ON s.id = i.source_id
+				`SELECT i.attempts, i.source_id FROM items i JOIN sources s ON s.id = i.source_id
 				WHERE i.id = ? AND i.fingerprint IS ? AND i.resets = ? AND s.status IN ('syncing', 'scanning')`
 			)
-			.get(item.id, item.fingerprint, item.resets) as { attempts: number } | undefined;
+			.get(item.id, item.fingerprint, item.resets) as
+			{ attempts: number; source_id: number } | undefined;
 		if (!current) return false;
+		if (history) {
+			recordOutcome(db, {
+				...history,
+				sourceId: current.source_id,
+				itemId: item.id,
+				outcome: error ? 'failed' : 'synced'
+			});
+		}
 		const attempts = current.attempts + 1;
 		const retryAt = error ? new Date(Date.now() + retryDelay(attempts)).toISOString() : null;
 		db.prepare(
@@ -231,6 +246,9 @@ export function saveOutcome(
 		return true;
 	});
 }
+
+/** What a sync cost, for the history: null for a live dataset's passing copies. */
+export type SyncCost = Pick<OutcomeRecord, 'files' | 'bytes' | 'durationMs' | 'errorType'>;
 
 /**
  * Leaves an item that could not be read now (its data locked) for `at`, without counting an
@@ -264,9 +282,16 @@ export function adoptDatasetUuid(db: Db, item: QueuedItem, datasetUuid: string):
  * decides again. How many.
  */
 export function restoreRecentlyMissing(db: Db, sourceId: number, since: string): number {
-	return db
-		.prepare(
-			'UPDATE items SET missing = 0, last_update = ? WHERE source_id = ? AND missing = 1 AND last_update >= ?'
-		)
-		.run(now(), sourceId, since).changes;
+	return writeTransaction(db, () => {
+		const restored = db
+			.prepare('SELECT id FROM items WHERE source_id = ? AND missing = 1 AND last_update >= ?')
+			.pluck()
+			.all(sourceId, since) as number[];
+		forgetMissing(db, sourceId, Date.parse(since), restored);
+		return db
+			.prepare(
+				'UPDATE items SET missing = 0, last_update = ? WHERE source_id = ? AND missing = 1 AND last_update >= ?'
+			)
+			.run(now(), sourceId, since).changes;
+	});
 }

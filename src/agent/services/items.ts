@@ -60,6 +60,8 @@ export interface ItemQuery {
 	is_synchronized?: boolean;
 	is_missing?: boolean;
 	is_live?: boolean;
+	failed_since?: string;
+	failed_until?: string;
 	query?: string;
 	order_by: keyof typeof sortKeys;
 	order: 'asc' | 'desc';
@@ -88,6 +90,15 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 	if (query.is_live !== undefined) {
 		where.push('live = ?');
 		params.push(query.is_live ? 1 : 0);
+	}
+	if (query.failed_since !== undefined) {
+		where.push(
+			`items.id IN (SELECT item_id FROM sync_history WHERE outcome = 'failed' AND at >= ? AND at < ?)`
+		);
+		params.push(
+			Date.parse(query.failed_since),
+			query.failed_until ? Date.parse(query.failed_until) : Date.now()
+		);
 	}
 	if (query.query) {
 		const folded = searchKey(query.query);

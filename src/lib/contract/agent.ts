@@ -15,14 +15,18 @@ import { body, errors, json, type Operation } from './operation';
 export const ServiceState = z.enum(['running', 'stopped']);
 export const AgentStatusValue = z.enum(['running', 'stopped', 'no_connection', 'unavailable']);
 
-/** The five fields of the SDK's `SyncAgent.status()`. */
+/**
+ * The five fields of the SDK's `SyncAgent.status()`, and how many sync outcomes were ever
+ * recorded (the embedded agent's; it grows with each, so a page knows its history moved).
+ */
 export const AgentStatus = z
 	.object({
 		agent_service: ServiceState,
 		api_service: ServiceState,
 		status: AgentStatusValue,
 		iterations: z.number().int().nonnegative(),
-		last_update: Timestamp.nullable()
+		last_update: Timestamp.nullable(),
+		outcomes_recorded: z.number().int().nonnegative().default(0)
 	})
 	.meta({ id: 'AgentStatus' });
 

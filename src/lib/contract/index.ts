@@ -1,5 +1,6 @@
 import { agentOperations } from './agent';
 import { catalogOperations } from './catalog';
+import { historyOperations } from './history';
 import { inboxOperations } from './inbox';
 import { itemOperations } from './items';
 import { logOperations } from './logs';
@@ -9,6 +10,7 @@ export * from './agent';
 export * from './catalog';
 export * from './common';
 export * from './error-codes';
+export * from './history';
 export * from './inbox';
 export * from './items';
 export * from './logs';
@@ -22,7 +24,8 @@ export const operations = {
 	...sourceOperations,
 	...itemOperations,
 	...catalogOperations,
-	...logOperations
+	...logOperations,
+	...historyOperations
 };
 
 export type OperationId = keyof typeof operations;

@@ -131,6 +131,10 @@ export const ItemListQuery = z.object({
 	is_missing: BooleanQuery.optional(),
 	/** Still being measured (the embedded agent's filter). */
 	is_live: BooleanQuery.optional(),
+	/** Items a sync of which failed from this time (the sync history) … */
+	failed_since: Timestamp.optional(),
+	/** … to this one, excluded; now by default. */
+	failed_until: Timestamp.optional(),
 	/** Substring of the data identifier, case-insensitive. */
 	query: z.string().max(200).optional(),
 	order_by: ItemOrderBy.default('id'),

@@ -5,17 +5,19 @@ import { sourceRunActions } from '$lib/server/sync-api/actions/run';
 import { syncApi } from '$lib/server/sync-api/configured';
 import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/sync-api/catalog';
 import { act, actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
+import { readHistoryView } from '$lib/server/sync-api/history';
 import { setFlash } from '$lib/server/flash';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const readAt = Date.now();
-	const [source, backends, scopes, counts] = await Promise.all([
+	const [source, backends, scopes, counts, history] = await Promise.all([
 		syncApi.getSource({ id }),
 		backendCatalog(),
 		syncApi.listScopes(),
-		syncApi.getErrorCounts()
+		syncApi.getErrorCounts(),
+		readHistoryView(url, { sourceId: id })
 	]).catch(pageError);
 	const backend = backends.find((b) => b.identifier === source.backend_identifier);
 	return {
@@ -26,6 +28,7 @@ export const load: PageServerLoad = async ({ params }) => {
 			: null,
 		scopeName: scopes.find((s) => s.uuid === source.default_scope)?.name ?? null,
 		errors: counts.sources.find((c) => c.source_id === id) ?? { total: 0, unread: 0 },
+		history,
 		readAt
 	};
 };

@@ -1,4 +1,4 @@
-/** Geometry of the preview plot: scales, round tick values, the outline of a min/max line. */
+/** Geometry of the plots (previews, history charts): scales, round ticks, a min/max line. */
 
 /** Maps [min, max] onto [from, to] (a single value onto the middle). */
 export function scale(min: number, max: number, from: number, to: number) {
