@@ -13,7 +13,8 @@ describe('agent status, start and stop', () => {
 			api_service: 'running',
 			status: 'stopped',
 			iterations: 0,
-			last_update: null
+			last_update: null,
+			outcomes_recorded: 0
 		});
 	});
 
