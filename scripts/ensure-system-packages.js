@@ -1,9 +1,10 @@
 /**
  * Makes sure the system programs the tests use are there, never downloaded ones: Chromium for
- * the browser tests (CHROMIUM_PATH or /usr/bin/chromium) and a PostgreSQL server for the
- * Core-Tools tests (PG_BINDIR or Debian's /usr/lib/postgresql/<major>/bin). As root on Debian
- * it installs what is missing (`chromium`, `postgresql`) in one apt-get run; anyone else gets
- * the one line to run.
+ * the browser tests (CHROMIUM_PATH or /usr/bin/chromium), a PostgreSQL server for the
+ * Core-Tools tests (PG_BINDIR or Debian's /usr/lib/postgresql/<major>/bin), and Prometheus with
+ * promtool for the metrics tests (on the PATH). As root on Debian it installs what is missing
+ * (`chromium`, `postgresql`, `prometheus`) in one apt-get run; anyone else gets the one line to
+ * run.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,9 +33,20 @@ function hasPostgres() {
 	);
 }
 
+/**
+ * Whether `command` is a program on the PATH.
+ * @param {string} command
+ */
+function onPath(command) {
+	return (process.env.PATH ?? '')
+		.split(path.delimiter)
+		.some((dir) => dir && fs.existsSync(path.join(dir, command)));
+}
+
 const missing = [
 	...(fs.existsSync(chromium) ? [] : ['chromium']),
-	...(hasPostgres() ? [] : ['postgresql'])
+	...(hasPostgres() ? [] : ['postgresql']),
+	...(onPath('prometheus') && onPath('promtool') ? [] : ['prometheus'])
 ];
 if (!missing.length) process.exit(0);
 

@@ -8,6 +8,7 @@ import {
 } from '$lib/server/access/request-checks';
 import { access, allowedHost, audit } from '$lib/server/access/configured';
 import { settings } from '$lib/server/settings';
+import { observeResponse } from '$lib/server/sync-api/metrics';
 
 /**
  * Headers every answer carries. Pages also get SvelteKit's full nonce-based CSP
@@ -128,7 +129,11 @@ async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['reso
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
 	const response = await checked(event, resolve);
+	// Until the answer starts: a page's render; a live stream's first bytes, not its life.
+	if (event.route.id)
+		observeResponse(event.route.id, event.request.method, (performance.now() - started) / 1000);
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}

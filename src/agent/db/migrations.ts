@@ -420,6 +420,18 @@ export const migrations: string[] = [
 	CREATE INDEX sync_history_by_source ON sync_history (source_id, at);
 	-- The items that failed in a time (a click on a failure bar).
 	CREATE INDEX sync_history_failures ON sync_history (at, item_id) WHERE outcome = 'failed';
+	-- What was ever recorded, never pruned (Prometheus' counters): per source, outcome and
+	-- duration bucket (services/history.ts, DURATION_BUCKETS_S).
+	CREATE TABLE sync_totals (
+		source_id INTEGER NOT NULL,
+		outcome TEXT NOT NULL,
+		bucket INTEGER NOT NULL,
+		count INTEGER NOT NULL,
+		files INTEGER NOT NULL,
+		bytes INTEGER NOT NULL,
+		duration_ms INTEGER NOT NULL,
+		PRIMARY KEY (source_id, outcome, bucket)
+	) WITHOUT ROWID;
 	CREATE TABLE cycle_minutes (
 		minute INTEGER PRIMARY KEY,
 		cycles INTEGER NOT NULL,

@@ -7,7 +7,8 @@ import {
 	MAX_HISTORY_BUCKETS,
 	type HistoryBucket,
 	type HistoryBucketSize,
-	type SyncHistory
+	type SyncHistory,
+	type SyncTotals
 } from '../../lib/contract';
 import type { Db } from '../db/database';
 import { ContractError } from './contract-error';
@@ -31,8 +32,33 @@ export interface HistoryLimits {
 	maxRows: number;
 }
 
+/** A sync's duration is counted in the first of these (seconds) it does not exceed. */
+export const DURATION_BUCKETS_S = [0.1, 0.5, 1, 5, 15, 60, 300, 1800];
+
+const ADD_TO_TOTALS = `INSERT INTO sync_totals (source_id, outcome, bucket, count, files, bytes, duration_ms)
+	VALUES (?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (source_id, outcome, bucket) DO UPDATE SET count = count + excluded.count,
+		files = files + excluded.files, bytes = bytes + excluded.bytes,
+		duration_ms = duration_ms + excluded.duration_ms`;
+
+/** The bucket of a duration: the index of the first bound it does not exceed, or past them. */
+function durationBucket(ms: number): number {
+	const index = DURATION_BUCKETS_S.findIndex((bound) => ms <= bound * 1000);
+	return index === -1 ? DURATION_BUCKETS_S.length : index;
+}
+
 /** Records one sync's outcome; part of the caller's transaction. */
 export function recordOutcome(db: Db, record: OutcomeRecord): void {
+	const durationMs = Math.round(record.durationMs);
+	db.prepare(ADD_TO_TOTALS).run(
+		record.sourceId,
+		record.outcome,
+		durationBucket(durationMs),
+		1,
+		record.files,
+		record.bytes,
+		durationMs
+	);
 	db.prepare(
 		`INSERT INTO sync_history (at, source_id, item_id, outcome, files, bytes, duration_ms, error_type)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -43,7 +69,7 @@ export function recordOutcome(db: Db, record: OutcomeRecord): void {
 		record.outcome,
 		record.files,
 		record.bytes,
-		Math.round(record.durationMs),
+		durationMs,
 		record.errorType
 	);
 }
@@ -58,10 +84,13 @@ export function recordMissing(
 	where: string,
 	...params: (string | number)[]
 ): void {
-	db.prepare(
-		`INSERT INTO sync_history (at, source_id, item_id, outcome)
-		SELECT ?, source_id, id, 'missing' FROM items WHERE source_id = ? AND missing = 0 AND ${where}`
-	).run(Date.now(), sourceId, ...params);
+	const recorded = db
+		.prepare(
+			`INSERT INTO sync_history (at, source_id, item_id, outcome)
+			SELECT ?, source_id, id, 'missing' FROM items WHERE source_id = ? AND missing = 0 AND ${where}`
+		)
+		.run(Date.now(), sourceId, ...params).changes;
+	if (recorded) db.prepare(ADD_TO_TOTALS).run(sourceId, 'missing', 0, recorded, 0, 0, 0);
 }
 
 /** Takes back the missing outcomes of items found again since `since` (ms): they never went. */
@@ -96,6 +125,46 @@ export function pruneHistory(db: Db, limits: HistoryLimits, at = Date.now()): nu
 		Math.floor(cutoff / BUCKET_MS.minute)
 	);
 	return old + over;
+}
+
+/** Every outcome ever recorded, per source and outcome, as Prometheus counts them. */
+export function readTotals(db: Db): SyncTotals {
+	const rows = db
+		.prepare(
+			'SELECT source_id, outcome, bucket, count, files, bytes, duration_ms FROM sync_totals ORDER BY source_id, outcome, bucket'
+		)
+		.all() as {
+		source_id: number;
+		outcome: Outcome;
+		bucket: number;
+		count: number;
+		files: number;
+		bytes: number;
+		duration_ms: number;
+	}[];
+	const totals = new Map<string, SyncTotals['totals'][number]>();
+	for (const row of rows) {
+		const key = `${row.source_id} ${row.outcome}`;
+		let total = totals.get(key);
+		if (!total) {
+			total = {
+				source_id: row.source_id,
+				outcome: row.outcome,
+				count: 0,
+				files: 0,
+				bytes: 0,
+				duration_seconds: 0,
+				duration_counts: DURATION_BUCKETS_S.map(() => 0).concat(0)
+			};
+			totals.set(key, total);
+		}
+		total.count += row.count;
+		total.files += row.files;
+		total.bytes += row.bytes;
+		total.duration_seconds += row.duration_ms / 1000;
+		total.duration_counts[row.bucket]! += row.count;
+	}
+	return { duration_buckets_seconds: DURATION_BUCKETS_S, totals: [...totals.values()] };
 }
 
 /** How many outcomes were ever recorded: grows with each one, pruning or not. */

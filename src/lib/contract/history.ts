@@ -62,6 +62,26 @@ export const SyncHistory = z
 	})
 	.meta({ id: 'SyncHistory' });
 
+/** Every outcome ever recorded (never pruned), per source and outcome: counters to scrape. */
+export const SyncTotals = z
+	.object({
+		/** The upper bounds of the duration buckets, ascending; a last bucket holds the rest. */
+		duration_buckets_seconds: z.array(z.number().positive()),
+		totals: z.array(
+			z.object({
+				source_id: z.number().int().positive(),
+				outcome: z.enum(['synced', 'failed', 'missing']),
+				count: z.number().int().nonnegative(),
+				files: z.number().int().nonnegative(),
+				bytes: z.number().int().nonnegative(),
+				duration_seconds: z.number().nonnegative(),
+				/** How many took at most each bound (not cumulative), then how many took longer. */
+				duration_counts: z.array(z.number().int().nonnegative())
+			})
+		)
+	})
+	.meta({ id: 'SyncTotals' });
+
 export const historyOperations = {
 	getSyncHistory: {
 		method: 'get',
@@ -74,10 +94,19 @@ export const historyOperations = {
 			200: json(SyncHistory, 'The buckets'),
 			...errors('ValidationError', 'NotFound')
 		}
+	},
+	getSyncTotals: {
+		method: 'get',
+		path: '/api/v1/history/totals',
+		operationId: 'getSyncTotals',
+		summary: 'Every sync outcome ever recorded, per source and outcome',
+		tags: ['history'],
+		responses: { 200: json(SyncTotals, 'The totals'), ...errors() }
 	}
 } satisfies Record<string, Operation>;
 
 export type HistoryBucketSize = z.infer<typeof HistoryBucketSize>;
 export type HistoryBucket = z.infer<typeof HistoryBucket>;
 export type SyncHistory = z.infer<typeof SyncHistory>;
+export type SyncTotals = z.infer<typeof SyncTotals>;
 export type HistoryQuery = z.input<typeof HistoryQuery>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { env } from '$env/dynamic/private';
 import { z } from 'zod';
 import { isPasswordHash } from '$lib/server/access/password';
+import { scraperSettingProblem } from '$lib/server/access/scrapers';
 
 const DashboardEnv = z.object({
 	SYNC_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:10410'),
@@ -13,6 +14,14 @@ const DashboardEnv = z.object({
 	HOST: z.string().min(1).default('127.0.0.1'),
 	ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
 	DASHBOARD_ALLOWED_HOSTS: z.string().optional(),
+	/** Who besides this computer may read `/metrics`: addresses and CIDR ranges. */
+	DASHBOARD_METRICS_SCRAPERS: z
+		.string()
+		.superRefine((value, context) => {
+			const problem = scraperSettingProblem(value);
+			if (problem) context.addIssue({ code: 'custom', message: problem });
+		})
+		.optional(),
 	DASHBOARD_OPERATOR_PASSWORD_HASH: z
 		.string()
 		.refine(isPasswordHash, 'not a hash printed by `npm run hash-password`')
@@ -43,6 +52,8 @@ export interface DashboardSettings {
 	bind: string;
 	origin: string | undefined;
 	allowedHosts: string | undefined;
+	/** Addresses and ranges allowed to scrape `/metrics` besides loopback. */
+	metricsScrapers: string | undefined;
 	operatorPasswordHash: string | undefined;
 	sessionSecret: string | undefined;
 	sessionHours: number;
@@ -78,6 +89,7 @@ export function readDashboardSettings(
 		bind: v.HOST,
 		origin: v.ORIGIN,
 		allowedHosts: v.DASHBOARD_ALLOWED_HOSTS,
+		metricsScrapers: v.DASHBOARD_METRICS_SCRAPERS,
 		operatorPasswordHash: v.DASHBOARD_OPERATOR_PASSWORD_HASH,
 		sessionSecret: v.DASHBOARD_SESSION_SECRET,
 		sessionHours: v.DASHBOARD_SESSION_HOURS,

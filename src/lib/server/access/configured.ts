@@ -1,9 +1,13 @@
 import { accessPolicy } from './policy';
 import { auditTrail } from './audit';
 import { hostAllowList } from './hosts';
+import { scraperAllowList } from './scrapers';
 import { settings } from '$lib/server/settings';
 
-/** The dashboard's access policy, Host allow-list and audit trail, built once from settings. */
+/**
+ * The dashboard's access policy, Host allow-list, audit trail and metrics scrapers, built once
+ * from settings.
+ */
 export const access = accessPolicy(settings);
 export const audit = auditTrail(settings.dataDir);
 export const allowedHost = hostAllowList({
@@ -11,3 +15,4 @@ export const allowedHost = hostAllowList({
 	origin: settings.origin,
 	allowed: settings.allowedHosts
 });
+export const mayScrape = scraperAllowList(settings.metricsScrapers);

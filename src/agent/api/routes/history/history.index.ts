@@ -2,4 +2,6 @@ import { createRouter } from '../../router';
 import * as handlers from './history.handlers';
 import { routes } from './history.routes';
 
-export const historyRouter = createRouter().openapi(routes.read, handlers.read);
+export const historyRouter = createRouter()
+	.openapi(routes.read, handlers.read)
+	.openapi(routes.totals, handlers.totals);

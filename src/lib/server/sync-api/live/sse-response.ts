@@ -7,6 +7,13 @@ const QUEUE_LIMIT = 2000;
 const STREAMS_PER_CLIENT = 8;
 const openStreams = new Map<string, number>();
 
+/** Live streams open now, of every client (the metrics' SSE clients). */
+export function openStreamCount(): number {
+	let count = 0;
+	for (const streams of openStreams.values()) count += streams;
+	return count;
+}
+
 export type Send = (message: { event?: string; id?: string; data: unknown }) => void;
 
 /**
