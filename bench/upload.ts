@@ -10,17 +10,10 @@
  *   npm run bench:upload          (UPLOAD_MB=1024 and SMALL_FILES=10000 to change the sizes)
  */
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { serve } from '@hono/node-server';
-import { openRuntime } from '../src/agent/runtime';
-import { readAgentSettings } from '../src/agent/settings';
-import { createSyncApiClient } from '../src/lib/server/sync-api/client';
+import { folderbaseAgent } from './folderbase-agent';
 import { describeMachine, isMain, percentile, sleep } from './stats';
 
 export interface UploadFigures {
@@ -59,28 +52,11 @@ async function median(run: () => unknown, reset: () => void): Promise<number> {
 }
 
 /**
- * An agent with one folder-base source per dataset folder under `root`, sources stopped; the
- * returned function syncs the dataset once more from scratch and resolves when it is synced.
+ * An agent syncing the one dataset under `root`; `syncAgain` resets it and resolves when it is
+ * synced again.
  */
 async function agentFor(work: string, root: string) {
-	const env = { ...process.env, QH_DATA_DIR: path.join(work, 'agent'), QH_CYCLE_SECONDS: '0.1' };
-	const settings = readAgentSettings(env);
-	const runtime = openRuntime(settings, env);
-	const server = serve({ fetch: runtime.app.fetch, hostname: '127.0.0.1', port: 0 }) as http.Server;
-	await once(server, 'listening');
-	const client = createSyncApiClient({
-		baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		timeoutMs: 30_000
-	});
-	const db = new Database(settings.dbPath, { readonly: true });
-	const scope = (await client.listScopes())[0]!.uuid;
-	const source = await client.createSource({
-		name: 'upload',
-		backend_identifier: 'etiket_sync_agent_folderbase',
-		config_data: { root_directory: root },
-		default_scope: scope
-	});
-	await client.startAgent();
+	const { client, settings, scope, source, db, close } = await folderbaseAgent(work, root, 0.1);
 	const synced = db
 		.prepare('SELECT count(*) FROM items WHERE source_id = ? AND synchronized = 1')
 		.pluck();
@@ -89,7 +65,6 @@ async function agentFor(work: string, root: string) {
 	};
 	await until(1);
 	return {
-		/** Resets the item (its store copy removed) and times it until synced again. */
 		async syncAgain() {
 			await client.resetSourceItems({ id: source.id, include_successful: true });
 			await until(1);
@@ -97,12 +72,7 @@ async function agentFor(work: string, root: string) {
 		/** Removes the stored copy, so the next sync writes every file anew. */
 		removeStore: () =>
 			fs.rmSync(path.join(settings.storeDir, scope), { recursive: true, force: true }),
-		async close() {
-			db.close();
-			server.close();
-			server.closeAllConnections();
-			await runtime.close();
-		}
+		close
 	};
 }
 

@@ -6,18 +6,11 @@
  *
  *   npm run bench:watch          (DATASETS=40 to change the count)
  */
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { serve } from '@hono/node-server';
 import { SETTLE_MS } from '../src/agent/backends/folderbase/folderbase';
-import { openRuntime } from '../src/agent/runtime';
-import { readAgentSettings } from '../src/agent/settings';
-import { createSyncApiClient } from '../src/lib/server/sync-api/client';
+import { folderbaseAgent } from './folderbase-agent';
 import { describeMachine, isMain, latency, sleep, type Latency } from './stats';
 
 export interface WatchFigures {
@@ -32,25 +25,8 @@ export async function measureWatchLatency(count: number): Promise<WatchFigures> 
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-bench-watch-'));
 	const root = path.join(work, 'data');
 	fs.mkdirSync(root);
-	const env = { ...process.env, QH_DATA_DIR: path.join(work, 'agent'), QH_CYCLE_SECONDS: '3600' };
-	const settings = readAgentSettings(env);
-	const runtime = openRuntime(settings, env);
-	const server = serve({ fetch: runtime.app.fetch, hostname: '127.0.0.1', port: 0 }) as http.Server;
-	await once(server, 'listening');
-	const client = createSyncApiClient({
-		baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		timeoutMs: 10_000
-	});
-	const db = new Database(settings.dbPath, { readonly: true });
+	const { db, close } = await folderbaseAgent(work, root, 3600);
 	try {
-		const scope = (await client.listScopes())[0]!.uuid;
-		await client.createSource({
-			name: 'watched',
-			backend_identifier: 'etiket_sync_agent_folderbase',
-			config_data: { root_directory: root },
-			default_scope: scope
-		});
-		await client.startAgent();
 		const synced = db.prepare('SELECT synchronized FROM items WHERE data_identifier = ?').pluck();
 		const samples: number[] = [];
 		// One first, not measured: the agent process starts and takes its first full scan.
@@ -74,10 +50,7 @@ export async function measureWatchLatency(count: number): Promise<WatchFigures> 
 			settle_ms: SETTLE_MS
 		};
 	} finally {
-		db.close();
-		server.close();
-		server.closeAllConnections();
-		await runtime.close();
+		await close();
 		fs.rmSync(work, { recursive: true, force: true });
 	}
 }

@@ -20,7 +20,7 @@ const Env = z.object({
 	QH_LIVE_IDLE_SECONDS: z.coerce.number().positive().max(86_400).default(120),
 	/** Days the sync history (outcomes, cycles) is kept, and at most how many outcomes. */
 	QH_HISTORY_DAYS: z.coerce.number().positive().max(3650).default(30),
-	QH_HISTORY_MAX_ROWS: z.coerce.number().int().min(1000).default(1_000_000),
+	QH_HISTORY_MAX_ROWS: z.coerce.number().int().min(1000).default(500_000),
 	/** Whether a synced folder-base dataset gets a `.QH_manifest.yaml` (its folder is written). */
 	QH_WRITE_MANIFESTS: z
 		.enum(['0', '1', 'false', 'true', 'no', 'yes', ''], { error: 'expected 1 or 0' })

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { LogRecord } from '../../lib/contract/logs';
 import { generationFile } from './logger';
 
@@ -18,7 +19,9 @@ export class LogFileNotFoundError extends Error {
 }
 
 const CHUNK = 64 * 1024;
+/** How often a follower reads again where there are no change notifications, and where there are. */
 const POLL_MS = 100;
+const FALLBACK_POLL_MS = 1000;
 const NEWLINE = 0x0a;
 /** `YYYY-MM-DDT`: what a record's first line starts with and no continuation line does. */
 const PREFIX_LENGTH = 11;
@@ -57,8 +60,9 @@ export function tailLog(file: string, n: number): { records: LogRecord[]; next: 
 
 /**
  * The complete records from position `after` (a `next` a previous call returned) on, oldest first,
- * at most `limit`. When there are none yet, waits up to `wait` seconds (polling, which also
- * notices rotations) and answers with whatever there is then; an aborted `signal` ends the wait
+ * at most `limit`. When there are none yet, waits up to `wait` seconds (woken by the folder's
+ * change notifications, and polling, which also notices rotations) and answers with whatever
+ * there is then; an aborted `signal` ends the wait
  * early (without throwing). `gap` is true when `after` was rotated away (older than the backup) or
  * lies beyond the end of its file; reading then starts at the oldest available record.
  * Throws `RangeError` for a malformed position or one of a generation newer than the current one.
@@ -72,16 +76,77 @@ export async function followLog(
 	const deadline = Date.now() + Math.max(0, wait) * 1000;
 	let position = parsePosition(after);
 	let gap = false;
-	for (let first = true; ; first = false) {
-		const read = withSnapshot(file, (snapshot) => readFrom(snapshot, position, limit, first));
-		gap ||= read.gap;
-		const remaining = deadline - Date.now();
-		if (read.records.length > 0 || remaining <= 0 || signal?.aborted) {
-			return { records: read.records, next: read.next, gap };
+	let changes: FolderChanges | null = null;
+	try {
+		for (let first = true; ; first = false) {
+			const read = withSnapshot(file, (snapshot) => readFrom(snapshot, position, limit, first));
+			gap ||= read.gap;
+			const remaining = deadline - Date.now();
+			if (read.records.length > 0 || remaining <= 0 || signal?.aborted) {
+				return { records: read.records, next: read.next, gap };
+			}
+			position = parsePosition(read.next);
+			// Watched from the first wait on, then read once more: a record written between that
+			// read and the watch is not left for the poll.
+			if (!changes) {
+				changes = watchFolder(path.dirname(file));
+				continue;
+			}
+			await changes.next(
+				Math.min(changes.watching ? FALLBACK_POLL_MS : POLL_MS, remaining),
+				signal
+			);
 		}
-		position = parsePosition(read.next);
-		await sleep(Math.min(POLL_MS, remaining), signal);
+	} finally {
+		changes?.close();
 	}
+}
+
+interface FolderChanges {
+	/** False where the file system sends no notifications (then only the poll wakes). */
+	watching: boolean;
+	/** Resolves at the next change in the folder (or at once if one came since), or after `ms`. */
+	next(ms: number, signal?: AbortSignal): Promise<void>;
+	close(): void;
+}
+
+/**
+ * The changes in the log's folder (a record written, a rotation), as inotify and its kin tell
+ * them: a follower wakes when a record arrives instead of at its next poll.
+ */
+function watchFolder(folder: string): FolderChanges {
+	let changed = false;
+	let wake: (() => void) | null = null;
+	let watcher: fs.FSWatcher | null = null;
+	try {
+		watcher = fs.watch(folder, { persistent: false }, () => {
+			changed = true;
+			wake?.();
+		});
+		watcher.on('error', () => watcher?.close());
+	} catch {
+		// No notifications here (some network shares): the poll alone.
+	}
+	return {
+		watching: watcher !== null,
+		async next(ms, signal) {
+			if (!changed && !signal?.aborted) {
+				await new Promise<void>((resolve) => {
+					const done = () => {
+						clearTimeout(timer);
+						signal?.removeEventListener('abort', done);
+						wake = null;
+						resolve();
+					};
+					const timer = setTimeout(done, ms);
+					wake = done;
+					signal?.addEventListener('abort', done, { once: true });
+				});
+			}
+			changed = false;
+		},
+		close: () => watcher?.close()
+	};
 }
 
 /**
@@ -389,17 +454,4 @@ function openIfExists(path: string): (OpenFile & { ino: number; dev: number }) |
 		fs.closeSync(fd);
 		throw error;
 	}
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve) => {
-		if (signal?.aborted) return resolve();
-		const done = () => {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', done);
-			resolve();
-		};
-		const timer = setTimeout(done, ms);
-		signal?.addEventListener('abort', done, { once: true });
-	});
 }
