@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { temporaryFolder } from '../../files/temporary-folder';
 import { writeXarrayHdf5, type Attributes } from '../../files/xarray-hdf5';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
 import { changedRowsQuery, rememberScan, type TableMemory } from '../table-scan';
@@ -102,8 +102,7 @@ export const coretools: BackendImplementation = {
 			throw new Error(`${dataIdentifier} is not a Core-Tools measurement id`);
 		}
 		const { dbname } = serverOf(config);
-		const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'qh-coretools-'));
-		const dispose = () => fsp.rm(folder, { recursive: true, force: true });
+		const { folder, dispose } = await temporaryFolder('qh-coretools-');
 		try {
 			const { measurement, data } = await withCoretools(config, async (client) => {
 				const measurement = await readMeasurementRow(client, id);

@@ -1,8 +1,8 @@
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { copyRegularFile, listFiles, readFolder, type SkippedEntry } from '../../files/safe-files';
 import { mapLimit } from '../../files/map-limit';
+import { temporaryFolder, withTemporaryFolder } from '../../files/temporary-folder';
 import { writeXarrayHdf5 } from '../../files/xarray-hdf5';
 import { fingerprintOf } from '../files';
 import type {
@@ -44,15 +44,6 @@ async function readSnapshot<T>(
 	}
 }
 
-async function withTemporaryFolder<T>(use: (folder: string) => Promise<T>): Promise<T> {
-	const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'qh-labber-'));
-	try {
-		return await use(folder);
-	} finally {
-		await fsp.rm(folder, { recursive: true, force: true });
-	}
-}
-
 /** `creation_time` as Python prints a float: `1501560000.0`, `1501560000.25`. */
 function pythonFloat(value: number): string {
 	return Number.isInteger(value) ? `${value}.0` : String(value);
@@ -89,7 +80,7 @@ export const labber: BackendImplementation = {
 			signal.throwIfAborted();
 			let live = false;
 			if (Date.now() - file.mtimeMs < LIVE_WINDOW_MS) {
-				live = await withTemporaryFolder((folder) =>
+				live = await withTemporaryFolder('qh-labber-', (folder) =>
 					readSnapshot(root, file.name, folder, labberLogsCompleted)
 				).then(
 					(completed) => !completed,
@@ -109,8 +100,7 @@ export const labber: BackendImplementation = {
 	async read(config, dataIdentifier): Promise<DatasetContent> {
 		const root = directoryOf(config);
 		const original = path.join(root, dataIdentifier);
-		const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'qh-labber-'));
-		const dispose = () => fsp.rm(folder, { recursive: true, force: true });
+		const { folder, dispose } = await temporaryFolder('qh-labber-');
 		try {
 			const { mtimeMs } = await fsp.stat(original);
 			const log = await readSnapshot(root, dataIdentifier, folder, readLabberFile);

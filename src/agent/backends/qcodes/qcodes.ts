@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { temporaryFolder } from '../../files/temporary-folder';
 import { writeXarrayHdf5, type Attributes } from '../../files/xarray-hdf5';
 import type { BackendImplementation, ConfigData, DatasetContent, ScannedDataset } from '../types';
 import {
@@ -105,8 +105,7 @@ export const qcodes: BackendImplementation = {
 			throw new Error(`${dataIdentifier} is not a QCoDeS run id`);
 		}
 		const run = withQcodesDatabase(file, (db) => readRun(db, file, runId));
-		const folder = await fsp.mkdtemp(path.join(os.tmpdir(), 'qh-qcodes-'));
-		const dispose = () => fsp.rm(folder, { recursive: true, force: true });
+		const { folder, dispose } = await temporaryFolder('qh-qcodes-');
 		try {
 			const dataFile = path.join(folder, DATA_FILE);
 			await writeXarrayHdf5(dataFile, { ...run.data.dataset, attributes: run.fileAttributes });

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import {
 	TryLaterError,
@@ -10,6 +9,7 @@ import {
 } from '../types';
 import { copyRegularFile, listFiles, readFolder, type SkippedEntry } from '../../files/safe-files';
 import { mapLimit } from '../../files/map-limit';
+import { temporaryFolder, withTemporaryFolder } from '../../files/temporary-folder';
 import { fingerprintOf } from '../files';
 import { readQuantifyDataset, type QuantifyDatasetInfo } from './read-dataset';
 
@@ -58,15 +58,6 @@ async function readSnapshot(
 	return { copy, info: await readQuantifyDataset(copy) };
 }
 
-async function withTemporaryFolder<T>(work: (folder: string) => Promise<T>): Promise<T> {
-	const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
-	try {
-		return await work(folder);
-	} finally {
-		await fs.rm(folder, { recursive: true, force: true });
-	}
-}
-
 /**
  * Quantify: datasets are `YYYYMMDD/<TUID>-<name>` folders. The newest one is live while its
  * data file was written lately (two minutes by default) and still holds NaN; it is replicated
@@ -99,7 +90,9 @@ export const quantify: BackendImplementation = {
 			let live = false;
 			const data = files.find((file) => file.name === DATA_FILE);
 			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < liveIdleMs) {
-				live = await withTemporaryFolder((folder) => readSnapshot(data.path, root, folder)).then(
+				live = await withTemporaryFolder('qh-quantify-', (folder) =>
+					readSnapshot(data.path, root, folder)
+				).then(
 					({ info }) => info.filled < 1,
 					() => true // half-written: not readable yet, so certainly not complete
 				);
@@ -123,8 +116,7 @@ export const quantify: BackendImplementation = {
 		const { files, skipped } = await listFiles(folder);
 		const data = files.find((file) => file.name === DATA_FILE);
 		if (!data) throw new Error(`${dataIdentifier} has no ${DATA_FILE}`);
-		const temporary = await fs.mkdtemp(path.join(os.tmpdir(), 'qh-quantify-'));
-		const dispose = () => fs.rm(temporary, { recursive: true, force: true });
+		const { folder: temporary, dispose } = await temporaryFolder('qh-quantify-');
 		let snapshot;
 		try {
 			snapshot = await readSnapshot(data.path, directoryOf(config), temporary);
