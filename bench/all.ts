@@ -4,7 +4,8 @@
  * errors, measures each page against the sync API calls behind it, 50 viewers at once, the
  * folder scan, a QCoDeS database's scan and export, new data in a watched folder, a Quantify
  * dataset replicated as it fills, previews of 1,000,000 points, uploads of a 1 GB file and of
- * 10,000 small files beside `cp`, `md5sum` and `sync`, and the live log stream; prints
+ * 10,000 small files beside `cp`, `md5sum` and `sync`, the status's first paint beside
+ * Syncthing's GUI, and the live log stream; prints
  * one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
@@ -20,6 +21,7 @@ import { measureLivePreview } from './live-preview';
 import { labPages, measurePages, runs, type PageFigures } from './pages';
 import { measureScan } from './scan-folderbase';
 import { measureQcodes } from './scan-qcodes';
+import { measureFirstPaint } from './first-paint';
 import { measureUpload } from './upload';
 import { measureWatchLatency } from './watch-latency';
 import { labScale, seedLab } from './seed-lab';
@@ -58,6 +60,8 @@ console.log('A Quantify dataset filling live; previews of 1,000,000 points…');
 const livePreview = await measureLivePreview(60);
 console.log('Uploads of a 1 GB file and of 10,000 small files, beside cp, md5sum and sync…');
 const upload = await measureUpload(1024, 10_000);
+console.log("The status's first paint, beside Syncthing's GUI…");
+const firstPaint = await measureFirstPaint();
 
 const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
 console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
@@ -226,6 +230,15 @@ rows.push(
 		upload.big.ratio >= 0.8 ? '≥ 0.8× met' : '≥ 0.8× missed'
 	],
 	[
+		`First paint of the status on \`/\` in Chromium (${firstPaint.ours.requests} requests), against Syncthing ${firstPaint.syncthing.version}'s GUI showing its folder (${firstPaint.syncthing.ms.toFixed(0)} ms, ${firstPaint.syncthing.requests} requests); median of ${firstPaint.loads}`,
+		`${firstPaint.ours.ms.toFixed(0)} ms = ${firstPaint.ratio.toFixed(2)}× Syncthing's`,
+		none,
+		none,
+		none,
+		none,
+		firstPaint.ratio <= 0.1 ? '≤ 0.1× met' : '≤ 0.1× missed'
+	],
+	[
 		`Upload of ${upload.small.files} files of 4 KB, against \`cp -r\` + \`sync\` (${upload.small.cp_s.toFixed(2)} s)`,
 		`${upload.small.ours_s.toFixed(2)} s (${upload.small.files_per_s.toFixed(0)} files/s) = ${upload.small.ratio.toFixed(2)}× cp's speed`,
 		none,
@@ -270,7 +283,8 @@ fs.writeFileSync(
 			qcodes,
 			watch,
 			live_preview: livePreview,
-			upload
+			upload,
+			first_paint: firstPaint
 		},
 		null,
 		'\t'
