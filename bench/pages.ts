@@ -121,18 +121,27 @@ async function timeMany(
 	return latency(samples);
 }
 
-/** The scripts a page loads: modulepreload links, script tags and the bootstrap's imports. */
-function scriptUrls(html: string): string[] {
+/**
+ * The scripts a page loads: modulepreload links (in the HTML, or in the `Link` header where
+ * SvelteKit puts them), script tags and the bootstrap's imports.
+ */
+function scriptUrls(html: string, link: string): string[] {
 	const patterns = [
 		/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g,
 		/<script[^>]+src="([^"]+)"/g,
 		/import\("([^"]+)"\)/g
 	];
-	return [...new Set(patterns.flatMap((pattern) => [...html.matchAll(pattern)].map((m) => m[1]!)))];
+	const preloaded = [...link.matchAll(/<([^>]+)>; rel="modulepreload"/g)].map((m) => m[1]!);
+	return [
+		...new Set([
+			...preloaded,
+			...patterns.flatMap((pattern) => [...html.matchAll(pattern)].map((m) => m[1]!))
+		])
+	];
 }
 
 /** A page as a browser gets it (gzip accepted): the bytes on the wire, and the HTML. */
-function fetchSent(url: URL): Promise<{ sent: number; html: string }> {
+function fetchSent(url: URL): Promise<{ sent: number; html: string; link: string }> {
 	return new Promise((resolve, reject) => {
 		http
 			.get(url, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
@@ -141,7 +150,11 @@ function fetchSent(url: URL): Promise<{ sent: number; html: string }> {
 				response.on('end', () => {
 					const body = Buffer.concat(chunks);
 					const gzipped = response.headers['content-encoding'] === 'gzip';
-					resolve({ sent: body.length, html: (gzipped ? gunzipSync(body) : body).toString() });
+					resolve({
+						sent: body.length,
+						html: (gzipped ? gunzipSync(body) : body).toString(),
+						link: String(response.headers.link ?? '')
+					});
 				});
 			})
 			.on('error', reject);
@@ -150,9 +163,9 @@ function fetchSent(url: URL): Promise<{ sent: number; html: string }> {
 
 async function pageSizes(dashboardUrl: string, page: string) {
 	const url = new URL(page, dashboardUrl);
-	const { sent, html } = await fetchSent(url);
+	const { sent, html, link } = await fetchSent(url);
 	let js = 0;
-	for (const script of scriptUrls(html)) {
+	for (const script of scriptUrls(html, link)) {
 		const body = await (await fetch(new URL(script, url))).arrayBuffer();
 		js += gzipSync(Buffer.from(body)).length;
 	}
