@@ -109,7 +109,7 @@ rows.push(
 		viewers.failures === 0 ? 'no failures' : `${viewers.failures} failures`
 	],
 	[
-		`Live log: record written → event in the browser (${live.latency_ms.n} records)`,
+		`Live log: record written → event in an SSE client (${live.latency_ms.n} records)`,
 		`${ms(live.latency_ms.p50)} / ${ms(live.latency_ms.p95)}`,
 		none,
 		none,
@@ -125,6 +125,15 @@ rows.push(
 		none,
 		none,
 		live.request_latency_ms.p95 <= 50 ? 'p95 ≤ 50 ms met' : 'p95 ≤ 50 ms missed'
+	],
+	[
+		`Live log: a request to the sync API → its record shown on \`/logs/api\` in Chromium (${live.browser_latency_ms.n} requests)`,
+		`${ms(live.browser_latency_ms.p50)} / ${ms(live.browser_latency_ms.p95)}`,
+		none,
+		none,
+		none,
+		none,
+		live.browser_latency_ms.p95 <= 50 ? 'p95 ≤ 50 ms met' : 'p95 ≤ 50 ms missed'
 	],
 	[
 		`Live log: ${live.fan_out.clients} clients × ${live.fan_out.seconds} s at 50 records/s: every record exactly once; peak RSS; idle CPU`,
