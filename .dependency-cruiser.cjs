@@ -21,6 +21,27 @@ module.exports = {
 			to: { path: '^src/lib/server/' }
 		},
 		{
+			name: 'browser-code-ships-no-zod',
+			comment:
+				"The contract's schemas are zod, about 30 KB gzipped: browser code takes their types only (a value it needs lives in a zod-free module such as contract/constants.ts).",
+			severity: 'error',
+			from: {
+				path: [
+					'\\.svelte$',
+					'\\.svelte\\.ts$',
+					'^src/lib/(?!server/|contract/)',
+					'^src/routes/.*\\.ts$',
+					'^src/params/',
+					'^src/hooks\\.(client|ts)'
+				],
+				pathNot: ['\\.server\\.ts$', '/\\+server\\.ts$']
+			},
+			to: {
+				path: ['^src/lib/contract/(?!constants\\.ts$)', 'node_modules/zod/'],
+				dependencyTypesNot: ['type-only']
+			}
+		},
+		{
 			name: 'dashboard-talks-to-the-agent-over-http',
 			comment: 'The dashboard is a client of the sync API; it never imports the agent.',
 			severity: 'error',

@@ -3,7 +3,7 @@
  * sync API query for it, and each chart's bars with their labels and links.
  */
 import type { HistoryBucket, HistoryBucketSize, HistoryQuery, SyncHistory } from '$lib/contract';
-import { BUCKET_MS } from '$lib/contract';
+import { BUCKET_MS } from '$lib/contract/constants';
 import { formatSize } from '$lib/format-size';
 
 export const historyRanges = [

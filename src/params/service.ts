@@ -1,6 +1,7 @@
 import type { ParamMatcher } from '@sveltejs/kit';
-import { LogService } from '$lib/contract';
+import type { LogService } from '$lib/contract';
+import { LOG_SERVICES } from '$lib/contract/constants';
 
 /** The two services of the SDK's `LogService`: `api` and `sync_agent`. */
 export const match = ((param): param is LogService =>
-	LogService.safeParse(param).success) satisfies ParamMatcher;
+	(LOG_SERVICES as readonly string[]).includes(param)) satisfies ParamMatcher;

@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
+import { BUCKET_MS } from './constants';
 import { errors, json, type Operation } from './operation';
 
-export const HistoryBucketSize = z.enum(['minute', 'hour', 'day']);
+export { BUCKET_MS, MAX_HISTORY_BUCKETS } from './constants';
 
-/** Milliseconds in a bucket of each size. */
-export const BUCKET_MS: Record<z.infer<typeof HistoryBucketSize>, number> = {
-	minute: 60_000,
-	hour: 3_600_000,
-	day: 86_400_000
-};
-
-/** More buckets than this in one answer is a ValidationError (30 days of hours is 720). */
-export const MAX_HISTORY_BUCKETS = 2_000;
+export const HistoryBucketSize = z.enum(
+	Object.keys(BUCKET_MS) as [keyof typeof BUCKET_MS, ...(keyof typeof BUCKET_MS)[]]
+);
 
 export const HistoryQuery = z.object({
 	bucket: HistoryBucketSize.default('hour'),

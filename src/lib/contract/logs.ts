@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
+import { LOG_SERVICES } from './constants';
 import { errors, json, type Operation } from './operation';
 
 /** The two local services of the SDK's `LogService`. */
-export const LogService = z.enum(['api', 'sync_agent']);
+export const LogService = z.enum(LOG_SERVICES);
 
 /**
  * A log position: `<generation>:<byte offset>`. The generation counts rotations, so a
