@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions } from './tests/chromium';
 
 /**
  * End-to-end tests against the built dashboard (`scripts/dashboard-server.js` over
@@ -21,15 +22,6 @@ export default defineConfig({
 	use: {
 		...devices['Desktop Chrome'],
 		trace: 'retain-on-failure',
-		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--no-first-run'
-			]
-		}
+		launchOptions: chromiumLaunchOptions
 	}
 });

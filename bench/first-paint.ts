@@ -14,6 +14,7 @@ import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { freePort, stopProcess } from '../tests/helpers';
+import { chromiumLaunchOptions } from '../tests/chromium';
 import { startStack } from '../tests/e2e/stack';
 import { describeMachine, isMain, percentile, sleep } from './stats';
 
@@ -155,16 +156,7 @@ export async function measureFirstPaint(): Promise<FirstPaintFigures> {
 	ensureSyncthing();
 	const stack = await startStack({ QH_CYCLE_SECONDS: '3600' });
 	const syncthing = await startSyncthing();
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run'
-		]
-	});
+	const browser = await chromium.launch(chromiumLaunchOptions);
 	try {
 		const ours = { selector: 'dd[aria-labelledby="agent-status"]', text: 'running|stopped' };
 		// A folder shared with no device shows "Unshared" once scanned; else "Up to Date".

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../tests/chromium';
 import { startStack, type Stack } from '../tests/e2e/stack';
 import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { describeMachine, isMain, latency, sleep, type Latency } from './stats';
@@ -256,16 +257,7 @@ async function liveSteps(stack: Stack, seconds: number): Promise<LiveFigures> {
  * as a MutationObserver in the page sees it.
  */
 async function requestsSeenInBrowser(stack: Stack, firstId: number, count: number) {
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run'
-		]
-	});
+	const browser = await chromium.launch(chromiumLaunchOptions);
 	try {
 		const page = await browser.newPage();
 		await page.goto(`${stack.dashboardUrl}/logs/api`);
