@@ -29,8 +29,9 @@ export function followHistory(
 		const response = await fetch(`/history?page=${at}&of=${encodeURIComponent(of())}`).catch(
 			() => null
 		);
+		const view: HistoryView | null = response?.ok ? await response.json().catch(() => null) : null;
 		// A failed refresh leaves the charts as they are; the next change tries again.
-		if (response?.ok && asked === loaded()) refreshed = { for: asked, view: await response.json() };
+		if (view && asked === loaded()) refreshed = { for: asked, view };
 	};
 
 	$effect(() => {

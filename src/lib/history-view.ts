@@ -5,6 +5,7 @@
 import type { HistoryBucket, HistoryBucketSize, HistoryQuery, SyncHistory } from '$lib/contract';
 import { BUCKET_MS } from '$lib/contract/constants';
 import { formatSize } from '$lib/format-size';
+import { withQuery } from '$lib/urls';
 
 export const historyRanges = [
 	{ value: '24h', label: '24 hours', bucket: 'hour', hours: 24 },
@@ -56,7 +57,7 @@ export interface Chart {
 
 export interface HistoryView {
 	range: HistoryRange;
-	/** The other ranges' links: this page's URL with another `history`. */
+	/** Every range's link: this page's URL with its `history`. */
 	ranges: { label: string; href: string; current: boolean }[];
 	bucket: HistoryBucketSize;
 	charts: Chart[];
@@ -106,13 +107,12 @@ export function historyView(
 	options: { itemsPath: string; cycles?: boolean }
 ): HistoryView {
 	const range = readHistoryRange(url);
-	const ranges = historyRanges.map(({ value, label }) => {
-		const search = new URLSearchParams(url.search);
-		if (value === '24h') search.delete('history');
-		else search.set('history', value);
-		const query = search.toString();
-		return { label, href: `${url.pathname}${query ? `?${query}` : ''}`, current: value === range };
-	});
+	// Form actions (`?/stopAgent`, where a form without JavaScript posted) are not carried over.
+	const ranges = historyRanges.map(({ value, label }) => ({
+		label,
+		href: withQuery(url, { history: value === '24h' ? null : value }),
+		current: value === range
+	}));
 	const size = BUCKET_MS[history.bucket];
 	const starts = history.buckets.map((bucket) => new Date(bucket.start));
 	const withDay = range !== '24h';

@@ -55,6 +55,15 @@ for (const javaScriptEnabled of [true, false]) {
 				history.getByRole('group', { name: /^Datasets synced per day/ })
 			).toHaveAccessibleName('Datasets synced per day (2 in all)');
 			if (javaScriptEnabled) await expectAccessible(page);
+
+			// Without JavaScript a form's answer is at an address that names its action
+			// (`?history=30d&/stopAgent`): the range links leave the action out.
+			await page.getByRole('button', { name: 'Stop agent' }).click();
+			await expect(page.getByRole('button', { name: 'Start agent' })).toBeVisible();
+			await expect(history.getByRole('link', { name: '7 days' })).toHaveAttribute(
+				'href',
+				'/?history=7d'
+			);
 		});
 	});
 }
