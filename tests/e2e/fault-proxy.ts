@@ -13,6 +13,8 @@ export interface FaultProxy {
 	url: string;
 	/** What every request gets from now on. */
 	fault: Fault;
+	/** Paths answered 404, as a sync API without those operations would (e.g. the Python agent's). */
+	without: RegExp | null;
 	/** Every request that reached the sync API's address, in order. */
 	readonly requests: { method: string; path: string }[];
 	close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 	const proxy: FaultProxy = {
 		url: '',
 		fault: 'none',
+		without: null,
 		requests,
 		async close() {
 			for (const socket of sockets) socket.destroy();
@@ -37,6 +40,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 	};
 	const server = http.createServer((req, res) => {
 		requests.push({ method: req.method!, path: req.url! });
+		if (proxy.without?.test(req.url!)) {
+			const body = { error: { code: 'NotFound', message: `No route for ${req.url}`, details: [] } };
+			return res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+		}
 		switch (proxy.fault) {
 			case 'refuse':
 				return req.socket.destroy();

@@ -78,6 +78,23 @@ test('passes promtool, and a real Prometheus scrapes the per-source series', asy
 	}
 });
 
+test.describe('against a sync API that keeps no totals', () => {
+	test.use({ stackOptions: { faultProxy: true } });
+
+	test('the rest is still scraped, and the agent is up', async ({ stack }) => {
+		const { source } = await folderbaseSource(stack, 'Plain', { 'P/a': { 'a.txt': 'a' } });
+		await settled(stack, source.id, 1);
+		stack.upstream!.without = /^\/api\/v1\/history\/totals/;
+		const text = await (await fetch(`${stack.dashboardUrl}/metrics`)).text();
+		expect(stack.upstream!.requests.map((r) => r.path)).toContain('/api/v1/history/totals');
+		expect(text).toContain('etiket_agent_up 1');
+		expect(text).toContain(
+			`etiket_source_items{source_id="${source.id}",source="Plain",state="synced"} 1`
+		);
+		expect(text).not.toMatch(/^etiket_sync_outcomes_total\{/m);
+	});
+});
+
 test.describe('behind a proxy that names the client', () => {
 	test.use({
 		stackOptions: {

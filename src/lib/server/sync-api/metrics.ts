@@ -117,7 +117,8 @@ async function readAgent(): Promise<void> {
 			syncApi.listSources(),
 			syncApi.getErrorCounts(),
 			syncApi.searchItems({ ...LIVE_ITEMS_QUERY, limit: 500 }),
-			syncApi.getSyncTotals()
+			// A sync API that keeps no totals (the Python agent's) still has the rest scraped.
+			syncApi.getSyncTotals().catch(() => null)
 		]);
 		for (const status of AgentStatusValue.options)
 			agentStatus.set({ status }, status === agent.status ? 1 : 0);
@@ -141,7 +142,7 @@ async function readAgent(): Promise<void> {
 			counts.sources.reduce((sum, source) => sum + source.unread, 0)
 		);
 		liveItems.set(live.items.length);
-		for (const total of totals.totals) {
+		for (const total of totals?.totals ?? []) {
 			const source_id = String(total.source_id);
 			outcomes.inc({ source_id, outcome: total.outcome }, total.count);
 			if (total.outcome !== 'synced') continue;
