@@ -17,6 +17,13 @@ export function tempDir(prefix: string, onFinished?: (cleanup: () => void) => vo
 	return dir;
 }
 
+/**
+ * A folder-base dataset's info asking for a converter no agent has: its files are stored, then
+ * the item fails (the failures the failure views, history and metrics tests need).
+ */
+export const UNCONVERTIBLE_INFO =
+	'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n';
+
 /** Ports each test worker takes its own from; below Linux's ephemeral range (32768–60999). */
 const PORTS = { first: 20_000, perWorker: 500, workers: 25 };
 let portsTaken = 0;

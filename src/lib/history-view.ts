@@ -39,7 +39,6 @@ export function historyQuery(range: HistoryRange, sourceId?: number, now = new D
 
 export interface Bar {
 	start: string;
-	end: string;
 	/** The bucket's time as the hidden table and a bar's name say it. */
 	label: string;
 	value: number;
@@ -56,10 +55,8 @@ export interface Chart {
 }
 
 export interface HistoryView {
-	range: HistoryRange;
 	/** Every range's link: this page's URL with its `history`. */
 	ranges: { label: string; href: string; current: boolean }[];
-	bucket: HistoryBucketSize;
 	charts: Chart[];
 	keptDays: number;
 	/** The range reaches further back than history is kept. */
@@ -123,7 +120,6 @@ export function historyView(
 			const search = new URLSearchParams({ failed_since: bucket.start, failed_until: end });
 			return {
 				start: bucket.start,
-				end,
 				label: timeLabel(starts[i]!, history.bucket, withDay),
 				value: v,
 				href: failures && v > 0 ? `${options.itemsPath}?${search}` : null
@@ -148,9 +144,7 @@ export function historyView(
 			];
 	const { hours } = historyRanges.find((r) => r.value === range)!;
 	return {
-		range,
 		ranges,
-		bucket: history.bucket,
 		charts,
 		keptDays: history.kept_days,
 		beyondKept: hours / 24 > history.kept_days

@@ -4,6 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Item } from '../../src/lib/contract';
+import { UNCONVERTIBLE_INFO } from '../helpers';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { api, datasetFolder, folderbaseSource, settled } from './seed';
@@ -17,7 +18,7 @@ const pad = (n: number) => String(n).padStart(5, '0');
  */
 async function itemWithManyFiles(stack: Stack, failed: number) {
 	const files: Record<string, string> = {
-		_info: 'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n'
+		_info: UNCONVERTIBLE_INFO
 	};
 	for (let i = 0; i < failed; i++) files[`${pad(i)}.raw`] = '';
 	for (let i = 0; i < 30; i++) files[`stored_${pad(i)}.txt`] = `file ${i}\n`;

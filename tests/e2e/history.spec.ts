@@ -4,14 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { UNCONVERTIBLE_INFO } from '../helpers';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
 import { folderbaseSource, settled } from './seed';
-
-/** A converter this agent does not have: the dataset fails. */
-const FAILING = {
-	_info: 'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n'
-};
 
 for (const javaScriptEnabled of [true, false]) {
 	test.describe(javaScriptEnabled ? 'with JavaScript' : 'without JavaScript', () => {
@@ -24,7 +20,7 @@ for (const javaScriptEnabled of [true, false]) {
 			const { source } = await folderbaseSource(stack, 'Charted', {
 				'P/ok-1': { 'a.txt': 'aaaa' },
 				'P/ok-2': { 'b.txt': 'bb' },
-				'P/bad': { 'x.raw': '', ...FAILING }
+				'P/bad': { 'x.raw': '', _info: UNCONVERTIBLE_INFO }
 			});
 			await settled(stack, source.id, 3);
 			await page.goto('/');

@@ -5,20 +5,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, stopProcess, tempDir } from '../helpers';
+import { UNCONVERTIBLE_INFO, freePort, stopProcess, tempDir } from '../helpers';
 import { expect, test } from './fixtures';
 import { folderbaseSource, settled } from './seed';
-
-/** A converter this agent does not have: the dataset fails. */
-const FAILING = {
-	_info: 'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n'
-};
 
 test('passes promtool, and a real Prometheus scrapes the per-source series', async ({ stack }) => {
 	const { source } = await folderbaseSource(stack, 'Scraped', {
 		'P/a': { 'a.txt': 'aaaa' },
 		'P/b': { 'b.txt': 'bb' },
-		'P/bad': { 'x.raw': '', ...FAILING }
+		'P/bad': { 'x.raw': '', _info: UNCONVERTIBLE_INFO }
 	});
 	await settled(stack, source.id, 3);
 	const response = await fetch(`${stack.dashboardUrl}/metrics`);

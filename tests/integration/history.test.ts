@@ -5,11 +5,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SyncHistory } from '../../src/lib/contract';
+import { UNCONVERTIBLE_INFO } from '../helpers';
 import { tempDir, writeDataset } from './datasets';
 import { rejection, sourceAgent } from './harness';
-
-/** A converter this agent does not have: the dataset is stored, then fails. */
-const FAILING_INFO = 'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n';
 
 const sum = (history: SyncHistory, field: 'synced' | 'failed' | 'missing' | 'files' | 'bytes') =>
 	history.buckets.reduce((total, bucket) => total + bucket[field], 0);
@@ -21,8 +19,8 @@ describe('the sync history', () => {
 		writeDataset(root, 'P/a', { 'a.txt': 'aaaa' });
 		writeDataset(root, 'P/b', { 'b.txt': 'bb', 'c.txt': 'c' });
 		const gone = writeDataset(root, 'P/gone', { 'g.txt': 'gg' });
-		writeDataset(root, 'P/bad-1', { 'x.raw': '' }, FAILING_INFO);
-		writeDataset(root, 'P/bad-2', { 'y.raw': '' }, FAILING_INFO);
+		writeDataset(root, 'P/bad-1', { 'x.raw': '' }, UNCONVERTIBLE_INFO);
+		writeDataset(root, 'P/bad-2', { 'y.raw': '' }, UNCONVERTIBLE_INFO);
 		const since = new Date(Date.now() - 60_000).toISOString();
 		const source = await agent.start({ root_directory: root }, 'History');
 		await agent.untilSource(source.id, { items_synced: 3, items_failed: 2 });

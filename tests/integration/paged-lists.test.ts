@@ -12,6 +12,7 @@ import type { SyncFile, SyncRecordEntry } from '$lib/contract';
 import { openDatabase } from '../../src/agent/db/database';
 import { migrations } from '../../src/agent/db/migrations';
 import { listSyncFiles, syncRecordJson } from '../../src/agent/services/sync-records';
+import { UNCONVERTIBLE_INFO } from '../helpers';
 import { tempDir, writeDataset } from './datasets';
 import { rejection, startAgent } from './harness';
 
@@ -74,12 +75,7 @@ describe("an item's files", () => {
 			for (let i = 0; i < 450; i++) files[`txt/${pad(i)}.txt`] = `file ${i}\n`;
 			// Raw files ask for a converter this agent does not have: each is uploaded as it is,
 			// and its conversion fails.
-			const dir = writeDataset(
-				root,
-				'P/many',
-				files,
-				'converters:\n  raw_to_hdf5_converter: {module: lab.raw, class: RawToHdf5}\n'
-			);
+			const dir = writeDataset(root, 'P/many', files, UNCONVERTIBLE_INFO);
 			const links = Array.from({ length: 50 }, (_, i) => `link_${pad(i)}`);
 			for (const link of links)
 				fs.symlinkSync(path.join(dir, 'txt/0000.txt'), path.join(dir, link));

@@ -125,8 +125,10 @@ async function convertOne(
 			},
 			before
 		);
-	} finally {
+	} catch (error) {
+		// Placed or found unchanged, `place` has moved or removed it.
 		await fs.rm(partial, { force: true });
+		throw error;
 	}
 }
 

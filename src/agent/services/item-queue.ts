@@ -110,11 +110,16 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 			!isAtOrUnder(identifier, skipped) &&
 			(!examined || isAtOrUnder(identifier, examined));
 		let missing = markOtherRootsMissing(db, scan.sourceId, scan.root);
-		for (const item of known.values()) {
-			if (!unseen(item.data_identifier)) continue;
-			recordMissing(db, scan.sourceId, 'id = ?', item.id);
-			missing += markMissing.run(time, item.id).changes;
-		}
+		const gone = [...known.values()].filter((item) => unseen(item.data_identifier));
+		// One statement for the history, however many went: a folder of thousands can go at once.
+		if (gone.length)
+			recordMissing(
+				db,
+				scan.sourceId,
+				'id IN (SELECT value FROM json_each(?))',
+				JSON.stringify(gone.map((item) => item.id))
+			);
+		for (const item of gone) missing += markMissing.run(time, item.id).changes;
 		// The rows the upserts skipped keep their flag: every change of a mapping or of the
 		// default scope recomputes it for the whole source (refreshUnmapped).
 		return { changed, missing };

@@ -107,9 +107,18 @@ export function observeResponse(route: string, method: string, seconds: number):
 
 /** Reads the sync API once and sets every agent series from it. */
 async function readAgent(): Promise<void> {
-	for (const metric of [agentStatus, iterations, sourceItems, sourceStatus, unreadErrors])
+	for (const metric of [
+		agentStatus,
+		iterations,
+		sourceItems,
+		sourceStatus,
+		unreadErrors,
+		liveItems,
+		outcomes,
+		files,
+		bytes
+	])
 		metric.reset();
-	for (const metric of [liveItems, outcomes, files, bytes]) metric.reset();
 	durations = null;
 	try {
 		const [agent, sources, counts, live, totals] = await Promise.all([
