@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { folderbaseSource } from './seed';
 
 /** Opens `path` with its scripts held back; `hydrate()` lets them run and waits for the app. */
 async function openBeforeScripts(page: Page, path: string) {
@@ -39,4 +40,13 @@ test('a search typed before the page’s JavaScript ran is kept', async ({ page 
 	await search.fill('run_7');
 	await hydrate();
 	await expect(search).toHaveValue('run_7');
+});
+
+test('a box ticked before the page’s JavaScript ran stays ticked', async ({ page, stack }) => {
+	const { source } = await folderbaseSource(stack, 'Ticked', { 'A/r': {} });
+	const hydrate = await openBeforeScripts(page, `/sources/${source.id}/edit`);
+	const box = page.getByLabel('is_server_folder');
+	await box.check();
+	await hydrate();
+	await expect(box).toBeChecked();
 });
