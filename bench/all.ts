@@ -240,7 +240,7 @@ rows.push(
 	],
 	[
 		`First paint of the status on \`/\` in Chromium (${firstPaint.ours.requests} requests), against Syncthing ${firstPaint.syncthing.version}'s GUI showing its folder (${firstPaint.syncthing.ms.toFixed(0)} ms, ${firstPaint.syncthing.requests} requests); median of ${firstPaint.loads}`,
-		`${firstPaint.ours.ms.toFixed(0)} ms = ${firstPaint.ratio.toFixed(2)}× Syncthing's`,
+		`${firstPaint.ours.ms.toFixed(0)} ms = ${firstPaint.ratio.toFixed(2)}× Syncthing's; an empty page ${firstPaint.emptyPageMs.toFixed(0)} ms = ${(firstPaint.emptyPageMs / firstPaint.syncthing.ms).toFixed(2)}×`,
 		none,
 		none,
 		none,

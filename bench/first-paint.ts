@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
@@ -24,6 +25,11 @@ export interface FirstPaintFigures {
 	syncthing: LoadFigures & { version: string };
 	/** Ours over Syncthing's time (target ≤ 0.1). */
 	ratio: number;
+	/**
+	 * The browser's own floor: a page of one status element served from memory, no CSS, no
+	 * script, timed the same way in the same run; no page can show its status sooner.
+	 */
+	emptyPageMs: number;
 }
 
 interface LoadFigures {
@@ -152,46 +158,72 @@ async function startSyncthing() {
 	};
 }
 
+/** A server answering every request with one status element, from memory. */
+async function startEmptyPage() {
+	const html = '<!doctype html><title>Status</title><dl><dd id="status">running</dd></dl>';
+	const server = http.createServer((_request, response) => {
+		response.writeHead(200, { 'content-type': 'text/html' }).end(html);
+	});
+	await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+	const { port } = server.address() as { port: number };
+	return {
+		url: `http://127.0.0.1:${port}/`,
+		close: () => new Promise<void>((closed) => server.close(() => closed()))
+	};
+}
+
 export async function measureFirstPaint(): Promise<FirstPaintFigures> {
 	ensureSyncthing();
 	const stack = await startStack({ QH_CYCLE_SECONDS: '3600' });
 	const syncthing = await startSyncthing();
+	const empty = await startEmptyPage();
 	const browser = await chromium.launch(chromiumLaunchOptions);
 	try {
 		const ours = { selector: 'dd[aria-labelledby="agent-status"]', text: 'running|stopped' };
 		// A folder shared with no device shows "Unshared" once scanned; else "Up to Date".
 		const theirs = { selector: 'span', text: '^(Up to Date|Unshared)$' };
+		const floor = { selector: '#status', text: 'running' };
 		// One of each first, not counted: the servers' own first answers.
 		await load(browser, stack.dashboardUrl, ours);
 		await load(browser, syncthing.url, theirs);
 		type Sample = Awaited<ReturnType<typeof load>>;
-		const samples: { ours: Sample[]; syncthing: Sample[] } = { ours: [], syncthing: [] };
+		const samples: Record<'ours' | 'syncthing' | 'empty', Sample[]> = {
+			ours: [],
+			syncthing: [],
+			empty: []
+		};
 		for (let i = 0; i < LOADS; i++) {
 			samples.ours.push(await load(browser, stack.dashboardUrl, ours));
 			samples.syncthing.push(await load(browser, syncthing.url, theirs));
+			samples.empty.push(await load(browser, empty.url, floor));
 		}
 		const figures = { ours: figuresOf(samples.ours), syncthing: figuresOf(samples.syncthing) };
 		return {
 			loads: LOADS,
 			ours: figures.ours,
 			syncthing: { ...figures.syncthing, version: syncthing.version },
-			ratio: figures.ours.ms / figures.syncthing.ms
+			ratio: figures.ours.ms / figures.syncthing.ms,
+			emptyPageMs: figuresOf(samples.empty).ms
 		};
 	} finally {
 		await browser.close();
 		await syncthing.close();
+		await empty.close();
 		await stack.close();
 	}
 }
 
 if (isMain(import.meta.url)) {
 	buildIfNeeded();
-	const { ours, syncthing, ratio, loads } = await measureFirstPaint();
+	const { ours, syncthing, ratio, loads, emptyPageMs } = await measureFirstPaint();
 	const line = (name: string, f: LoadFigures) =>
 		`${name}: ${f.ms.toFixed(0)} ms (${f.requests} requests, ${f.kilobytes.toFixed(0)} KB)`;
 	console.log(`Status shown after a load, median of ${loads}:`);
 	console.log(`  ${line('dashboard /', ours)}`);
 	console.log(`  ${line(`Syncthing ${syncthing.version} GUI`, syncthing)}`);
 	console.log(`  ratio ${ratio.toFixed(2)} (target ≤ 0.1)`);
+	console.log(
+		`  an empty page: ${emptyPageMs.toFixed(0)} ms (${(emptyPageMs / syncthing.ms).toFixed(2)}× Syncthing's), this browser's floor`
+	);
 	console.log(`Machine: ${describeMachine()}`);
 }
