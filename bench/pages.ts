@@ -111,7 +111,7 @@ async function timeFetches(urls: string[]): Promise<number> {
 	return performance.now() - started;
 }
 
-async function timeMany(
+export async function timeMany(
 	urls: string[],
 	{ warmUp, requests }: { warmUp: number; requests: number }
 ) {

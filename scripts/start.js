@@ -1,7 +1,7 @@
 /**
  * `npm start`, and what a service manager runs (`node scripts/start.js`): builds the dashboard
  * if it is missing or older than its sources, then runs the embedded sync API (unless
- * SYNC_API_URL points at one) and the dashboard, and keeps them running: either one is
+ * SYNC_API_URL points at one, or DASHBOARD_AGENTS lists a lab's) and the dashboard, and keeps them running: either one is
  * restarted with back-off when it dies, as the sync API restarts its agent
  * (src/agent/supervisor.ts). SIGTERM or SIGINT stops both, then this process.
  */
@@ -122,7 +122,9 @@ async function untilHealthy(url) {
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
 		try {
-			if ((await fetch(`${url}/healthz`)).ok) return;
+			const token = env.SYNC_API_TOKEN;
+			const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+			if ((await fetch(`${url}/healthz`, { headers })).ok) return;
 		} catch {
 			// not listening yet
 		}
@@ -147,7 +149,8 @@ if (dashboardError) {
 	);
 	process.exit(1);
 }
-if (!env.SYNC_API_URL) {
+// A lab's dashboard (DASHBOARD_AGENTS) shows the agents of other PCs; none runs here.
+if (!env.SYNC_API_URL && !env.DASHBOARD_AGENTS && !env.DASHBOARD_AGENTS_FILE) {
 	const apiPort = Number(env.SYNC_API_PORT || 10410);
 	env.SYNC_API_URL = `http://127.0.0.1:${apiPort}`;
 	const apiError = await listenError(apiPort, '127.0.0.1');

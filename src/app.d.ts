@@ -1,4 +1,5 @@
 import type { Access } from '$lib/server/access/policy';
+import type { Agent } from '$lib/server/sync-api/configured';
 import type { SyncApiFailure } from '$lib/server/sync-api/sync-api-error';
 
 declare global {
@@ -13,10 +14,14 @@ declare global {
 		interface Locals {
 			/** Who is asking: operator or viewer, and how the dashboard decides (hooks.server.ts). */
 			access: Access;
+			/** The agent this request is for (its address's `/agents/<name>`, or the only one); none on a lab-wide page. */
+			agent: Agent | undefined;
 		}
 		interface PageData {
-			/** Where the dashboard reaches the sync API; shown on error pages. */
-			syncApiUrl: string;
+			/** The agent whose page this is (its sync API's address, shown on error pages); null on a lab-wide page. */
+			thisAgent: { name: string; base: string; url: string } | null;
+			/** A lab's agents, for switching between them; empty on a dashboard of one agent. */
+			labAgents: { name: string; base: string }[];
 			/** The agent's cycle, for marking stale updates. */
 			cycleSeconds: number;
 			/** What the last action before a redirect did, shown once. */

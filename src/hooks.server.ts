@@ -8,6 +8,7 @@ import {
 } from '$lib/server/access/request-checks';
 import { access, allowedHost, audit } from '$lib/server/access/configured';
 import { settings } from '$lib/server/settings';
+import { agentAt } from '$lib/server/sync-api/configured';
 import { observeResponse } from '$lib/server/sync-api/metrics';
 
 /**
@@ -96,6 +97,16 @@ async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['reso
 	if (!unsafe && action !== undefined && !event.isDataRequest) {
 		return actionByGet(url, action);
 	}
+	const agent = agentAt(url.pathname);
+	if (agent === null) {
+		return shortPage(404, {
+			title: 'No such agent',
+			text: 'This dashboard shows no sync agent of that name.',
+			href: '/',
+			link: 'All agents'
+		});
+	}
+	event.locals.agent = agent;
 	event.locals.access = access.accessOf(event.cookies);
 	if (!unsafe) return resolve(event);
 
@@ -113,6 +124,7 @@ async function checked(event: RequestEvent, resolve: Parameters<Handle>[0]['reso
 		role,
 		session: session?.id ?? (role === 'operator' ? 'local' : '-'),
 		client: event.getClientAddress(),
+		agent: agent?.name ?? '',
 		action: `${url.pathname} ?${formActionOf(url) ?? '/default'}`,
 		target: await targetOf(request, event.params)
 	};

@@ -29,8 +29,18 @@ const Env = z.object({
 	/** Comma-separated host names answered besides loopback ones and the bind address. */
 	SYNC_API_ALLOWED_HOSTS: z.string().default(''),
 	/** Comma-separated browser origins (`http://host:port`) allowed to call; none by default. */
-	SYNC_API_ALLOWED_ORIGINS: z.string().default('')
+	SYNC_API_ALLOWED_ORIGINS: z.string().default(''),
+	/** Required of every caller when set; to listen beyond loopback it must be. */
+	SYNC_API_TOKEN: z
+		.string()
+		.regex(/^[\x21-\x7e]{32,}$/, 'at least 32 printable characters, no spaces')
+		.optional()
 });
+
+/** Host names and addresses that only this computer can reach. */
+export function isLoopbackHost(host: string): boolean {
+	return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 const list = (value: string) =>
 	value
@@ -56,6 +66,8 @@ export interface AgentSettings {
 	/** Host names the sync API answers besides loopback ones (see api/gate.ts). */
 	allowedHosts: string[];
 	allowedOrigins: string[];
+	/** What every caller must send as `Authorization: Bearer …` (see api/gate.ts). */
+	token: string | undefined;
 	dbPath: string;
 	/** Held by the running agent process: one per data directory (see db/agent-lock.ts). */
 	agentLockPath: string;
@@ -65,12 +77,18 @@ export interface AgentSettings {
 
 /** Reads and validates the agent's environment once; throws a readable error on bad values. */
 export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSettings {
-	const parsed = Env.safeParse(env);
+	// `SYNC_API_TOKEN=` (a unit file's way to leave it unset) is no token.
+	const parsed = Env.safeParse({ ...env, SYNC_API_TOKEN: env.SYNC_API_TOKEN || undefined });
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
 		throw new Error(`Invalid sync agent settings:\n${lines.join('\n')}`);
 	}
 	const values = parsed.data;
+	if (!isLoopbackHost(values.SYNC_API_HOST) && values.SYNC_API_TOKEN === undefined) {
+		throw new Error(
+			`Invalid sync agent settings:\n  SYNC_API_HOST: listening on ${values.SYNC_API_HOST}, beyond this computer, needs SYNC_API_TOKEN (at least 32 characters, e.g. from \`openssl rand -hex 32\`)`
+		);
+	}
 	const dataDir = path.resolve(values.QH_DATA_DIR ?? defaultDataDir(env));
 	return {
 		dataDir,
@@ -89,6 +107,7 @@ export function readAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSe
 			...list(values.SYNC_API_ALLOWED_HOSTS)
 		],
 		allowedOrigins: list(values.SYNC_API_ALLOWED_ORIGINS),
+		token: values.SYNC_API_TOKEN,
 		dbPath: path.join(dataDir, 'sync_agent.sqlite'),
 		agentLockPath: path.join(dataDir, 'sync_agent.lock'),
 		apiLogFile: path.join(dataDir, 'logs', 'sync_api.log'),

@@ -1,4 +1,5 @@
 import { page } from '$app/state';
+import { agentHref } from '$lib/agent-href';
 import type { HistoryView } from '$lib/history-view';
 
 /** At most one refresh of the charts this often, however busy the agent. */
@@ -26,9 +27,9 @@ export function followHistory(
 		last = Date.now();
 		const asked = loaded();
 		const at = encodeURIComponent(page.url.pathname + page.url.search);
-		const response = await fetch(`/history?page=${at}&of=${encodeURIComponent(of())}`).catch(
-			() => null
-		);
+		const response = await fetch(
+			agentHref(`/history?page=${at}&of=${encodeURIComponent(of())}`)
+		).catch(() => null);
 		const view: HistoryView | null = response?.ok ? await response.json().catch(() => null) : null;
 		// A failed refresh leaves the charts as they are; the next change tries again.
 		if (view && asked === loaded()) refreshed = { for: asked, view };

@@ -2,20 +2,24 @@ import { agentActions } from '$lib/server/sync-api/actions/run';
 import { syncApi } from '$lib/server/sync-api/configured';
 import { pageError } from '$lib/server/sync-api/failure-mapping';
 import { readHistoryView } from '$lib/server/sync-api/history';
+import { readLab } from '$lib/server/sync-api/lab';
 import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
 import { sourceSummary } from '$lib/source-summary';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async ({ url, locals }) => {
+	// A lab's `/`: every agent's row.
+	if (!locals.agent) return { view: 'lab' as const, rows: await readLab() };
 	const readAt = Date.now();
 	const [agent, sources, counts, live, history] = await Promise.all([
-		syncApi.getAgentStatus(),
-		syncApi.listSources(),
-		syncApi.getErrorCounts(),
-		syncApi.searchItems(LIVE_ITEMS_QUERY),
+		syncApi().getAgentStatus(),
+		syncApi().listSources(),
+		syncApi().getErrorCounts(),
+		syncApi().searchItems(LIVE_ITEMS_QUERY),
 		readHistoryView(url, 'sources')
 	]).catch(pageError);
 	return {
+		view: 'agent' as const,
 		agent,
 		sources: sources.map(sourceSummary),
 		counts,

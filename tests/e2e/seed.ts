@@ -3,18 +3,26 @@ import path from 'node:path';
 import { expect } from '@playwright/test';
 import type { Source } from '../../src/lib/contract';
 import { tempDir } from '../helpers';
-import type { Stack } from './stack';
+
+/** A sync API a test sets up through: a stack's, or a lab agent's (with its token). */
+export interface SyncApiAt {
+	syncApiUrl: string;
+	token?: string;
+}
 
 /** Calls the embedded sync API directly, to set up what a test starts from. */
 export async function api<T = unknown>(
-	stack: Stack,
+	stack: SyncApiAt,
 	method: string,
 	route: string,
 	body?: unknown
 ): Promise<T> {
 	const response = await fetch(`${stack.syncApiUrl}/api/v1${route}`, {
 		method,
-		headers: body === undefined ? {} : { 'content-type': 'application/json' },
+		headers: {
+			...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			...(stack.token ? { authorization: `Bearer ${stack.token}` } : {})
+		},
 		body: body === undefined ? undefined : JSON.stringify(body)
 	});
 	const json = await response.json();
@@ -23,7 +31,7 @@ export async function api<T = unknown>(
 	return json as T;
 }
 
-export async function defaultScope(stack: Stack): Promise<string> {
+export async function defaultScope(stack: SyncApiAt): Promise<string> {
 	return (await api<{ uuid: string }[]>(stack, 'GET', '/scopes'))[0]!.uuid;
 }
 
@@ -49,7 +57,7 @@ export function quantifyFolder(): string {
 }
 
 export async function folderbaseSource(
-	stack: Stack,
+	stack: SyncApiAt,
 	name: string,
 	datasets: Record<string, Record<string, string>>
 ): Promise<{ source: Source; root: string }> {
@@ -64,7 +72,7 @@ export async function folderbaseSource(
 }
 
 /** Waits until the agent has dealt with every item of the source (synced or failed). */
-export async function settled(stack: Stack, sourceId: number, total: number): Promise<Source> {
+export async function settled(stack: SyncApiAt, sourceId: number, total: number): Promise<Source> {
 	let source: Source | undefined;
 	await expect
 		.poll(

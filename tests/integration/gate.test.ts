@@ -2,8 +2,13 @@
  * The sync API's gate, over real HTTP with the headers a browser or an attacker would send:
  * each bad request gets its refusal, and nothing it asked for happens.
  */
+import fs from 'node:fs';
 import http from 'node:http';
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { readAgentSettings } from '../../src/agent/settings';
+import { createSyncApiClient } from '../../src/lib/server/sync-api/client';
+import { freePort, launchUntil, rejection, stopProcess, tempDir } from '../helpers';
 import { startAgent } from './harness';
 
 interface Raw {
@@ -289,5 +294,69 @@ describe('the sync API gate', () => {
 			headers: { host: 'lab-pc.evil.example' }
 		});
 		expect(other.status).toBe(403);
+	});
+});
+
+describe('the sync API token', () => {
+	const token = 'lab-token-0123456789abcdef0123456789abcdef';
+
+	it('is required to listen beyond this computer, and then asked of every request', async () => {
+		const dataDir = tempDir('qh-token-', onTestFinished);
+		const port = await freePort();
+		const env = { ...process.env, QH_DATA_DIR: dataDir, SYNC_API_PORT: String(port) };
+		const args = ['--import', 'tsx', 'src/agent/serve.ts'];
+		await expect(
+			launchUntil('Sync API listening', args, { ...env, SYNC_API_HOST: '0.0.0.0' })
+		).rejects.toThrow(/SYNC_API_HOST: listening on 0\.0\.0\.0.*needs SYNC_API_TOKEN/);
+
+		const { child, output } = await launchUntil('Sync API listening', args, {
+			...env,
+			SYNC_API_HOST: '0.0.0.0',
+			SYNC_API_TOKEN: token
+		});
+		onTestFinished(() => stopProcess(child));
+		const baseUrl = `http://127.0.0.1:${port}`;
+		for (const authorization of [undefined, 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`]) {
+			const answer = await send(baseUrl, {
+				path: '/api/v1/agent/status',
+				headers: authorization ? { authorization } : {}
+			});
+			expect(answer.status, authorization).toBe(401);
+			expect(answer.headers['www-authenticate']).toBe('Bearer');
+			expect(answer.json).toMatchObject({ error: { code: 'Unauthorized' } });
+		}
+		const health = await send(baseUrl, { path: '/healthz' });
+		expect(health.status).toBe(401);
+
+		// The dashboard's client, with the token and without.
+		const withToken = createSyncApiClient({ baseUrl, timeoutMs: 5000, token });
+		expect((await withToken.getAgentStatus()).api_service).toBe('running');
+		const without = await rejection(
+			createSyncApiClient({ baseUrl, timeoutMs: 5000 }).listSources()
+		);
+		expect(without).toMatchObject({ status: 502, code: 'Unauthorized' });
+		expect(without.message).toMatch(/refused the dashboard's token/);
+
+		// Never written down: not in what the process printed, not in its logs.
+		await stopProcess(child);
+		const logs = fs
+			.readdirSync(path.join(dataDir, 'logs'))
+			.map((name) => fs.readFileSync(path.join(dataDir, 'logs', name), 'utf8'))
+			.join('\n');
+		expect(logs).toContain('/api/v1/agent/status');
+		expect(logs + output()).not.toContain(token);
+	});
+
+	it('is checked at start-up: long enough, and optional on loopback only', () => {
+		expect(() => readAgentSettings({ SYNC_API_HOST: '10.0.0.5', SYNC_API_TOKEN: 'short' })).toThrow(
+			/SYNC_API_TOKEN: at least 32 printable characters/
+		);
+		expect(readAgentSettings({ SYNC_API_HOST: '10.0.0.5', SYNC_API_TOKEN: token }).token).toBe(
+			token
+		);
+		// Loopback needs none; an empty variable is none.
+		expect(readAgentSettings({ SYNC_API_HOST: '127.0.0.1', SYNC_API_TOKEN: '' }).token).toBe(
+			undefined
+		);
 	});
 });

@@ -6,11 +6,7 @@ import type { SyncApiClient } from '$lib/server/sync-api/client';
 import { startAgent } from './harness';
 
 const current: { client: SyncApiClient | null } = { client: null };
-vi.mock('$lib/server/sync-api/configured', () => ({
-	get syncApi() {
-		return current.client;
-	}
-}));
+vi.mock('$lib/server/sync-api/configured', () => ({ syncApi: () => current.client }));
 
 const { load } = await import('../../src/routes/logs/[service=service]/+page.server');
 

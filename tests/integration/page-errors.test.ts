@@ -8,10 +8,12 @@ import { createSyncApiClient, type SyncApiClient } from '$lib/server/sync-api/cl
 import { startAgent } from './harness';
 
 const current: { client: SyncApiClient | null } = { client: null };
+// The one agent of a dashboard without a lab's list, reached through `current.client`.
+const agent = { name: '', base: '', url: 'http://sync.test', usesToken: false };
 vi.mock('$lib/server/sync-api/configured', () => ({
-	get syncApi() {
-		return current.client;
-	}
+	syncApi: () => current.client,
+	currentAgent: () => agent,
+	agentPage: (path: string) => path
 }));
 
 const { load: overviewLoad, actions: overviewActions } =
@@ -35,7 +37,7 @@ function event(
 		getAll: () => [],
 		serialize: () => ''
 	};
-	return { url, params: overrides.params ?? {}, request, cookies } as never;
+	return { url, params: overrides.params ?? {}, request, cookies, locals: { agent } } as never;
 }
 
 async function thrown(run: () => unknown) {

@@ -146,6 +146,7 @@ describe('audit trail', () => {
 			role: 'operator' as const,
 			session: 'local',
 			client: '127.0.0.1',
+			agent: '',
 			action: `/ ?/action${n}`,
 			target: '-',
 			result: 'success'

@@ -76,7 +76,11 @@ export function createApp(deps: AppDeps) {
 		return c.json(body, 404);
 	});
 	app.onError((error, c) => {
-		if (error instanceof ContractError) return c.json(error.toBody(), error.status);
+		if (error instanceof ContractError) {
+			const challenge: Record<string, string> =
+				error.code === 'Unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {};
+			return c.json(error.toBody(), error.status, challenge);
+		}
 		if (error instanceof HTTPException && error.status < 500) {
 			// Hono's own refusals (e.g. a body that is not JSON) are invalid input too.
 			return c.json(new ContractError('ValidationError', error.message).toBody(), 422);

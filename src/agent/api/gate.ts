@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ContractError } from '../services/contract-error';
@@ -13,6 +14,17 @@ export interface GateSettings {
 	allowedHosts: string[];
 	/** Browser origins allowed to call (SYNC_API_ALLOWED_ORIGINS); none by default. */
 	allowedOrigins: string[];
+	/** When set (SYNC_API_TOKEN), every request must carry it as `Authorization: Bearer …`. */
+	token: string | undefined;
+}
+
+/** Digests of equal length, so the comparison takes the same time whatever was sent. */
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether an `Authorization` header carries the token, compared in constant time. */
+function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+	const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+	return timingSafeEqual(digest(match?.[1] ?? ''), expected) && match !== null;
 }
 
 /** The host name of a `Host` header or an origin's host, lower case, without its port. */
@@ -21,8 +33,9 @@ function hostName(host: string): string {
 }
 
 /**
- * What every request passes before a route sees it. The sync API is for programs on this PC
- * (the dashboard's server, the SDK, curl), never for web pages: a foreign `Host` (DNS
+ * What every request passes before a route sees it. With a token configured (required to listen
+ * beyond loopback), a request without it gets 401 before anything else is looked at. The sync API
+ * is for programs (the dashboard's server, the SDK, curl), never for web pages: a foreign `Host` (DNS
  * rebinding) and any `Origin` but an allowed one (a page in some browser tab) get 403; a body
  * on a write must be JSON (415: an HTML form cannot send that cross-site without a preflight)
  * and at most MAX_BODY_BYTES (413, before it is read).
@@ -30,7 +43,14 @@ function hostName(host: string): string {
 export function requestGate(settings: GateSettings): MiddlewareHandler[] {
 	const hosts = new Set([...LOOPBACK, ...settings.allowedHosts.map(hostName)]);
 	const origins = new Set(settings.allowedOrigins.map((origin) => origin.toLowerCase()));
+	const token = settings.token === undefined ? undefined : digest(settings.token);
 	const checks: MiddlewareHandler = async (c, next) => {
+		if (token && !bearerMatches(c.req.header('authorization'), token)) {
+			throw new ContractError(
+				'Unauthorized',
+				'The sync API needs its token: Authorization: Bearer …'
+			);
+		}
 		const host = c.req.header('host') ?? new URL(c.req.url).host;
 		if (!hosts.has(hostName(host))) {
 			throw new ContractError('Forbidden', `The sync API does not answer to the host "${host}"`);

@@ -20,6 +20,7 @@ export const errorStatus = {
 	ScopeMappingInvalidScope: 422,
 	LogFileNotFound: 404,
 	// The sync API's gate: a request it refuses before any route sees it.
+	Unauthorized: 401,
 	Forbidden: 403,
 	MethodNotAllowed: 405,
 	PayloadTooLarge: 413,

@@ -3,6 +3,6 @@ import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
-	const converters = await syncApi.listConverters().catch(pageError);
+	const converters = await syncApi().listConverters().catch(pageError);
 	return { converters };
 };

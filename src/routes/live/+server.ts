@@ -1,11 +1,14 @@
-import { statusHub } from '$lib/server/sync-api/live/hubs';
+import { currentAgent } from '$lib/server/sync-api/configured';
+import { hubsOf } from '$lib/server/sync-api/live/hubs';
 import { sseResponse } from '$lib/server/sync-api/live/sse-response';
 import type { RequestHandler } from './$types';
 
-/** `GET /live`: the agent and source status as server-sent events, whenever it changes. */
-export const GET: RequestHandler = ({ request, getClientAddress }) =>
-	sseResponse({
+/** `GET /live` on an agent's address: its status and its sources', as server-sent events, when they change. */
+export const GET: RequestHandler = ({ request, getClientAddress }) => {
+	const hub = hubsOf(currentAgent()).status;
+	return sseResponse({
 		client: getClientAddress(),
 		signal: request.signal,
-		subscribe: (send) => statusHub.subscribe((update) => send({ event: 'status', data: update }))
+		subscribe: (send) => hub.subscribe((update) => send({ event: 'status', data: update }))
 	});
+};

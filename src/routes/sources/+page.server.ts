@@ -11,9 +11,9 @@ export const load: PageServerLoad = async ({ url }) => {
 	const backend = url.searchParams.get('backend') || undefined;
 	const readAt = Date.now();
 	const [sources, backends, counts] = await Promise.all([
-		syncApi.listSources({ status, backend }),
+		syncApi().listSources({ status, backend }),
 		backendCatalog(),
-		syncApi.getErrorCounts()
+		syncApi().getErrorCounts()
 	]).catch(pageError);
 	return {
 		sources: sources.map(sourceSummary),

@@ -9,6 +9,8 @@ export const AuditEntry = z.object({
 	/** `local` (loopback operator), a session id, or `-` for a viewer. */
 	session: z.string(),
 	client: z.string(),
+	/** The sync agent acted on, by name, in a lab's dashboard; '' with one agent (and before labs). */
+	agent: z.string().default(''),
 	/** The page and its form action, e.g. `/sources/3 ?/stopSource`. */
 	action: z.string(),
 	/** What it acted on: the ids in the URL and form. */

@@ -12,7 +12,7 @@ const cache = new WeakMap<object, { at: number; backends: Promise<Backend[]> }>(
  * call is not kept.
  */
 export function backendCatalog(): Promise<Backend[]> {
-	const client = syncApi;
+	const client = syncApi();
 	const cached = cache.get(client);
 	if (cached && Date.now() - cached.at <= TTL_MS) return cached.backends;
 	const backends = client.listBackends();

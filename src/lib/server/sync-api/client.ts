@@ -47,6 +47,10 @@ interface CallInput {
 export interface SyncApiClientOptions {
 	baseUrl: string;
 	timeoutMs: number;
+	/** Tries after a failed read (2 by default); 0 for a glance that must not wait. */
+	retries?: number;
+	/** Sent as `Authorization: Bearer …` with every call; never shown or logged. */
+	token?: string;
 	/** Defaults to the global fetch; tests pass the embedded agent's `app.fetch`. */
 	fetch?: typeof fetch;
 }
@@ -105,8 +109,13 @@ export function createSyncApiClient(options: SyncApiClientOptions) {
 		prefixUrl: options.baseUrl,
 		timeout: options.timeoutMs,
 		fetch: options.fetch,
+		headers: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
 		// Reads are safe to repeat; a POST/PATCH/DELETE that timed out may have happened.
-		retry: { limit: 2, methods: ['get'], statusCodes: [408, 429, 500, 502, 503, 504] }
+		retry: {
+			limit: options.retries ?? 2,
+			methods: ['get'],
+			statusCodes: [408, 429, 500, 502, 503, 504]
+		}
 	});
 
 	async function call<O extends Operation>(
@@ -177,6 +186,15 @@ async function toSyncApiError(
 	if (error instanceof HTTPError) {
 		const status = error.response.status;
 		const parsed = ErrorBody.safeParse(await error.response.json().catch(() => null));
+		if (parsed.success && parsed.data.error.code === 'Unauthorized') {
+			// The dashboard's setting is wrong, not the person's request.
+			return new SyncApiError(
+				'rejected',
+				502,
+				`The sync API at ${baseUrl} refused the dashboard's token (missing or wrong)`,
+				'Unauthorized'
+			);
+		}
 		if (parsed.success) {
 			const { code, message, details } = parsed.data.error;
 			// A 5xx of the sync API is its fault, not the person's: the dashboard answers 502.

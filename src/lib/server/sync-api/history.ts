@@ -1,4 +1,5 @@
 import { historyQuery, historyView, readHistoryRange, type HistoryView } from '$lib/history-view';
+import { onSameAgent } from '$lib/agent-path';
 import { syncApi } from './configured';
 
 /** Whose history a page charts: every source's outcomes, one source's, or the agent's cycles. */
@@ -11,9 +12,12 @@ export type HistoryOf = { sourceId: number } | 'sources' | 'cycles';
 export async function readHistoryView(url: URL, of: HistoryOf): Promise<HistoryView> {
 	const range = readHistoryRange(url);
 	const sourceId = typeof of === 'object' ? of.sourceId : undefined;
-	const history = await syncApi.getSyncHistory(historyQuery(range, sourceId));
+	const history = await syncApi().getSyncHistory(historyQuery(range, sourceId));
 	return historyView(history, url, {
-		itemsPath: sourceId === undefined ? '/items' : `/sources/${sourceId}/items`,
+		itemsPath: onSameAgent(
+			url.pathname,
+			sourceId === undefined ? '/items' : `/sources/${sourceId}/items`
+		),
 		cycles: of === 'cycles'
 	});
 }

@@ -16,11 +16,18 @@ export function createBody(backend: Backend) {
 	};
 }
 
-/** The same request as `curl`, the JSON pretty-printed and quoted for a POSIX shell. */
-export function curlCommand(syncApiUrl: string, backend: Backend): string {
+/**
+ * The same request as `curl`, the JSON pretty-printed and quoted for a POSIX shell; against a
+ * sync API that asks for its token, the token is named by its variable, never shown.
+ */
+export function curlCommand(
+	syncApi: { url: string; usesToken: boolean },
+	backend: Backend
+): string {
 	const json = JSON.stringify(createBody(backend), null, 2).replaceAll("'", `'\\''`);
 	return [
-		`curl -X POST ${syncApiUrl}/api/v1/sources \\`,
+		`curl -X POST ${syncApi.url}/api/v1/sources \\`,
+		...(syncApi.usesToken ? [`  -H "authorization: Bearer $SYNC_API_TOKEN" \\`] : []),
 		`  -H 'content-type: application/json' \\`,
 		`  -d '${json}'`
 	].join('\n');

@@ -2,7 +2,7 @@ import { plural } from '$lib/plural';
 import { redirect } from '@sveltejs/kit';
 import { reportAction } from '$lib/server/sync-api/actions/report';
 import { sourceRunActions } from '$lib/server/sync-api/actions/run';
-import { syncApi } from '$lib/server/sync-api/configured';
+import { agentPage, syncApi } from '$lib/server/sync-api/configured';
 import { backendCatalog, configEntries, withoutSecrets } from '$lib/server/sync-api/catalog';
 import { act, actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
 import { readHistoryView } from '$lib/server/sync-api/history';
@@ -13,10 +13,10 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const readAt = Date.now();
 	const [source, backends, scopes, counts, history] = await Promise.all([
-		syncApi.getSource({ id }),
+		syncApi().getSource({ id }),
 		backendCatalog(),
-		syncApi.listScopes(),
-		syncApi.getErrorCounts(),
+		syncApi().listScopes(),
+		syncApi().getErrorCounts(),
 		readHistoryView(url, { sourceId: id })
 	]).catch(pageError);
 	const backend = backends.find((b) => b.identifier === source.backend_identifier);
@@ -37,30 +37,32 @@ export const actions: Actions = {
 	...sourceRunActions,
 	takeOwnership: ({ params }) =>
 		act(
-			() => syncApi.takeOwnership({ id: Number(params.id) }),
+			() => syncApi().takeOwnership({ id: Number(params.id) }),
 			(s) => `You now own “${s.name}”`
 		),
 	releaseOwnership: ({ params }) =>
 		act(
-			() => syncApi.releaseOwnership({ id: Number(params.id) }),
+			() => syncApi().releaseOwnership({ id: Number(params.id) }),
 			(s) => `“${s.name}” has no owner now`
 		),
 	resetFailed: ({ params }) =>
 		act(
-			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: false }),
+			() => syncApi().resetSourceItems({ id: Number(params.id), include_successful: false }),
 			({ count }) => `Reset ${count} failed ${count === 1 ? 'item' : 'items'}`
 		),
 	resetAll: ({ params }) =>
 		act(
-			() => syncApi.resetSourceItems({ id: Number(params.id), include_successful: true }),
+			() => syncApi().resetSourceItems({ id: Number(params.id), include_successful: true }),
 			({ count }) => `Reset ${plural(count, 'item')}: all will be synced again`
 		),
 	report: ({ params, request }) =>
-		reportAction(request, (body) => syncApi.reportSourceError({ id: Number(params.id), ...body })),
+		reportAction(request, (body) =>
+			syncApi().reportSourceError({ id: Number(params.id), ...body })
+		),
 	delete: async ({ params, cookies }) => {
 		let name: string;
 		try {
-			name = (await syncApi.deleteSource({ id: Number(params.id) })).name;
+			name = (await syncApi().deleteSource({ id: Number(params.id) })).name;
 		} catch (failure) {
 			return actionFailure(failure);
 		}
@@ -68,6 +70,6 @@ export const actions: Actions = {
 			cookies,
 			`Source “${name}” deleted, with its items and errors; the data files were not touched`
 		);
-		redirect(303, '/sources');
+		redirect(303, agentPage('/sources'));
 	}
 };

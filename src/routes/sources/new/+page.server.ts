@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireOperator } from '$lib/server/access/policy';
-import { syncApi } from '$lib/server/sync-api/configured';
+import { agentPage, syncApi } from '$lib/server/sync-api/configured';
 import { backendCatalog } from '$lib/server/sync-api/catalog';
 import { actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
 import { setFlash } from '$lib/server/flash';
@@ -9,7 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	requireOperator(locals, url);
-	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi.listScopes()]).catch(
+	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi().listScopes()]).catch(
 		pageError
 	);
 	const identifier = url.searchParams.get('backend');
@@ -26,11 +26,11 @@ export const actions: Actions = {
 		const { body, values } = readSourceForm(await request.formData(), backend);
 		let id: number;
 		try {
-			id = (await syncApi.createSource(body)).id;
+			id = (await syncApi().createSource(body)).id;
 		} catch (failure) {
 			return actionFailure(failure, values);
 		}
 		setFlash(cookies, `Source “${body.name}” created: it syncs from the next agent cycle on`);
-		redirect(303, `/sources/${id}`);
+		redirect(303, agentPage(`/sources/${id}`));
 	}
 };

@@ -24,8 +24,8 @@ export function inboxActions(
 			return act(
 				() =>
 					sourceId > 0
-						? syncApi.markSourceError({ id: sourceId, eid: id, viewed })
-						: syncApi.markAgentError({ id, viewed }),
+						? syncApi().markSourceError({ id: sourceId, eid: id, viewed })
+						: syncApi().markAgentError({ id, viewed }),
 				() => (viewed ? `Error ${id} marked as read` : `Error ${id} marked as unread`)
 			);
 		},
@@ -37,9 +37,11 @@ export function inboxActions(
 			return act(
 				async () => {
 					const results = await Promise.all([
-						owners.agent ? syncApi.markAllAgentErrorsViewed({ up_to_id: upToId }) : { flipped: 0 },
+						owners.agent
+							? syncApi().markAllAgentErrorsViewed({ up_to_id: upToId })
+							: { flipped: 0 },
 						...owners.sources.map((id) =>
-							syncApi.markAllSourceErrorsViewed({ id, up_to_id: upToId })
+							syncApi().markAllSourceErrorsViewed({ id, up_to_id: upToId })
 						)
 					]);
 					return results.reduce((sum, r) => sum + r.flipped, 0);

@@ -37,6 +37,6 @@ function itemAction(
 
 /** Prioritize and reset of an item, for the item lists and the item's own page. */
 export const itemActions = {
-	prioritize: itemAction((item) => syncApi.prioritizeItem(item), 'prioritized'),
-	reset: itemAction((item) => syncApi.resetItem(item), 'reset')
+	prioritize: itemAction((item) => syncApi().prioritizeItem(item), 'prioritized'),
+	reset: itemAction((item) => syncApi().resetItem(item), 'reset')
 };

@@ -11,8 +11,8 @@ async function idField(request: Request) {
 
 /** Agent start/stop, for every page that shows the agent card. */
 export const agentActions = {
-	startAgent: () => act(syncApi.startAgent, () => 'Agent started'),
-	stopAgent: () => act(syncApi.stopAgent, () => 'Agent stopped')
+	startAgent: () => act(syncApi().startAgent, () => 'Agent started'),
+	stopAgent: () => act(syncApi().stopAgent, () => 'Agent stopped')
 };
 
 /** An action on the source whose id the form (`id`) or the URL (`params.id`) names. */
@@ -29,6 +29,6 @@ function sourceAction(call: (target: { id: number }) => Promise<Source>, done: s
 
 /** Start/stop of a source, from its row in a list or its own page. */
 export const sourceRunActions = {
-	startSource: sourceAction((source) => syncApi.startSource(source), 'started'),
-	stopSource: sourceAction((source) => syncApi.stopSource(source), 'stopped')
+	startSource: sourceAction((source) => syncApi().startSource(source), 'started'),
+	stopSource: sourceAction((source) => syncApi().stopSource(source), 'stopped')
 };

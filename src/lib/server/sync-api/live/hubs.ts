@@ -1,23 +1,43 @@
 import type { LogService } from '$lib/contract';
 import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
 import { sourceSummary } from '$lib/source-summary';
-import { syncApi } from '../configured';
+import type { Agent } from '../configured';
 import { LogHub } from './log-hub';
 import { StatusHub } from './status-hub';
 
-/** The dashboard process's one follower per service. */
-export const logHubs: Record<LogService, LogHub> = {
-	api: new LogHub('api', () => syncApi),
-	sync_agent: new LogHub('sync_agent', () => syncApi)
-};
+/** An agent's live streams: one status poller and one follower per log service. */
+export interface AgentHubs {
+	status: StatusHub;
+	logs: Record<LogService, LogHub>;
+}
 
-/** The dashboard process's one poller of the agent and source status. */
-export const statusHub = new StatusHub(async () => {
-	const [agent, sources, counts, live] = await Promise.all([
-		syncApi.getAgentStatus(),
-		syncApi.listSources(),
-		syncApi.getErrorCounts(),
-		syncApi.searchItems(LIVE_ITEMS_QUERY)
-	]);
-	return { agent, sources: sources.map(sourceSummary), counts, live: liveItemsOf(live) };
-}, 1000);
+const hubs = new Map<Agent, AgentHubs>();
+
+/** The dashboard process's one set of hubs per agent, made when first asked for. */
+export function hubsOf(agent: Agent): AgentHubs {
+	let made = hubs.get(agent);
+	if (made) return made;
+	const api = agent.client;
+	made = {
+		status: new StatusHub(async () => {
+			const [status, sources, counts, live] = await Promise.all([
+				api.getAgentStatus(),
+				api.listSources(),
+				api.getErrorCounts(),
+				api.searchItems(LIVE_ITEMS_QUERY)
+			]);
+			return {
+				agent: status,
+				sources: sources.map(sourceSummary),
+				counts,
+				live: liveItemsOf(live)
+			};
+		}, 1000),
+		logs: {
+			api: new LogHub('api', () => api),
+			sync_agent: new LogHub('sync_agent', () => api)
+		}
+	};
+	hubs.set(agent, made);
+	return made;
+}

@@ -1,6 +1,7 @@
 import type { LogService } from '$lib/contract';
 import { LogPosition } from '$lib/contract';
-import { logHubs } from '$lib/server/sync-api/live/hubs';
+import { currentAgent } from '$lib/server/sync-api/configured';
+import { hubsOf } from '$lib/server/sync-api/live/hubs';
 import { sseResponse } from '$lib/server/sync-api/live/sse-response';
 import type { RequestHandler } from './$types';
 
@@ -12,11 +13,12 @@ export const GET: RequestHandler = ({ params, request, url, getClientAddress }) 
 	const service = params.service as LogService;
 	const resume = request.headers.get('last-event-id') ?? url.searchParams.get('after');
 	const after = resume && LogPosition.safeParse(resume).success ? resume : null;
+	const hub = hubsOf(currentAgent()).logs[service];
 	return sseResponse({
 		client: getClientAddress(),
 		signal: request.signal,
 		subscribe: (send) =>
-			logHubs[service].subscribe(
+			hub.subscribe(
 				{
 					records: (events) => {
 						for (const event of events) send({ id: event.id, data: event.record });

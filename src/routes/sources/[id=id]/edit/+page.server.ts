@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireOperator } from '$lib/server/access/policy';
-import { syncApi } from '$lib/server/sync-api/configured';
+import { agentPage, syncApi } from '$lib/server/sync-api/configured';
 import { backendCatalog, configEntries } from '$lib/server/sync-api/catalog';
 import { actionFailure, pageError } from '$lib/server/sync-api/failure-mapping';
 import { setFlash } from '$lib/server/flash';
@@ -8,9 +8,10 @@ import { readSourceForm, type SourceFormValues } from '$lib/source-form';
 import type { Actions, PageServerLoad } from './$types';
 
 async function sourceAndBackend(id: number) {
-	const [source, backends] = await Promise.all([syncApi.getSource({ id }), backendCatalog()]).catch(
-		pageError
-	);
+	const [source, backends] = await Promise.all([
+		syncApi().getSource({ id }),
+		backendCatalog()
+	]).catch(pageError);
 	const backend = backends.find((b) => b.identifier === source.backend_identifier);
 	if (!backend)
 		error(404, { message: `The backend ${source.backend_identifier} is not in the catalog` });
@@ -21,7 +22,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	requireOperator(locals, url);
 	const [{ source, backend }, scopes] = await Promise.all([
 		sourceAndBackend(Number(params.id)),
-		syncApi.listScopes().catch(pageError)
+		syncApi().listScopes().catch(pageError)
 	]);
 	const entries = configEntries(source, backend);
 	const values: SourceFormValues = {
@@ -47,7 +48,7 @@ export const actions: Actions = {
 		const { source, backend } = await sourceAndBackend(id);
 		const { body, values } = readSourceForm(await request.formData(), backend);
 		try {
-			await syncApi.updateSource({
+			await syncApi().updateSource({
 				id,
 				rename_to: body.name === source.name ? undefined : body.name,
 				config_data: body.config_data,
@@ -61,6 +62,6 @@ export const actions: Actions = {
 			cookies,
 			`Source “${body.name}” saved. Some changes take effect from the next agent cycle.`
 		);
-		redirect(303, `/sources/${id}`);
+		redirect(303, agentPage(`/sources/${id}`));
 	}
 };

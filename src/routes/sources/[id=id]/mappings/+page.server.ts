@@ -6,10 +6,10 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const cursor = url.searchParams.get('cursor') || undefined;
 	const [source, mappings, unmapped, scopes] = await Promise.all([
-		syncApi.getSource({ id }),
-		syncApi.listScopeMappings({ id }),
-		syncApi.listUnmappedIdentifiers({ id, cursor }),
-		syncApi.listScopes()
+		syncApi().getSource({ id }),
+		syncApi().listScopeMappings({ id }),
+		syncApi().listUnmappedIdentifiers({ id, cursor }),
+		syncApi().listScopes()
 	]).catch(listPageError(url));
 	return {
 		source: {
@@ -36,7 +36,7 @@ export const actions: Actions = {
 	createMapping: async ({ params, request }) => {
 		const values = await fields(request);
 		return act(
-			() => syncApi.createScopeMapping({ id: Number(params.id), ...values }),
+			() => syncApi().createScopeMapping({ id: Number(params.id), ...values }),
 			(m) => `“${m.scope_identifier}” now maps to ${m.scope_name ?? m.scope_uuid}`,
 			values
 		);
@@ -44,7 +44,7 @@ export const actions: Actions = {
 	updateMapping: async ({ params, request }) => {
 		const values = await fields(request);
 		return act(
-			() => syncApi.updateScopeMapping({ id: Number(params.id), ...values }),
+			() => syncApi().updateScopeMapping({ id: Number(params.id), ...values }),
 			(m) => `“${m.scope_identifier}” now maps to ${m.scope_name ?? m.scope_uuid}`,
 			values
 		);
@@ -52,13 +52,13 @@ export const actions: Actions = {
 	deleteMapping: async ({ params, request }) => {
 		const { scope_identifier } = await fields(request);
 		return act(
-			() => syncApi.deleteScopeMapping({ id: Number(params.id), scope_identifier }),
+			() => syncApi().deleteScopeMapping({ id: Number(params.id), scope_identifier }),
 			(m) => `Mapping of “${m.scope_identifier}” deleted: its items wait for a new one`
 		);
 	},
 	autoassign: ({ params }) =>
 		act(
-			() => syncApi.autoassignScopeMappings({ id: Number(params.id) }),
+			() => syncApi().autoassignScopeMappings({ id: Number(params.id) }),
 			({ created }) =>
 				`Created ${created} ${created === 1 ? 'mapping' : 'mappings'} from matching scope names`
 		)
