@@ -5,7 +5,7 @@
  * folder scan, a QCoDeS database's scan and export, new data in a watched folder, a Quantify
  * dataset replicated as it fills, previews of 1,000,000 points, uploads of a 1 GB file and of
  * 10,000 small files beside `cp`, `md5sum` and `sync`, the status's first paint beside
- * Syncthing's GUI, and the live log stream; prints
+ * Syncthing's GUI, the lab overview over 20 agents, and the live log stream; prints
  * one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
@@ -22,6 +22,7 @@ import { labPages, measurePages, runs, type PageFigures } from './pages';
 import { measureScan } from './scan-folderbase';
 import { measureQcodes } from './scan-qcodes';
 import { measureFirstPaint } from './first-paint';
+import { measureLabOverview } from './lab-overview';
 import { measureUpload } from './upload';
 import { measureWatchLatency } from './watch-latency';
 import { labScale, seedLab } from './seed-lab';
@@ -62,6 +63,8 @@ console.log('Uploads of a 1 GB file and of 10,000 small files, beside cp, md5sum
 const upload = await measureUpload(1024, 10_000);
 console.log("The status's first paint, beside Syncthing's GUI…");
 const firstPaint = await measureFirstPaint();
+console.log('The lab overview over 20 agents of 50 sources, and with one agent hanging…');
+const labOverview = await measureLabOverview();
 
 const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
 console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
@@ -248,6 +251,26 @@ rows.push(
 		firstPaint.ratio <= 0.1 ? '≤ 0.1× met' : '≤ 0.1× missed'
 	],
 	[
+		`Lab overview \`/\`, ${labOverview.agents} agents × ${labOverview.sources_per_agent} sources (the dashboard's CPU ${ms(labOverview.dashboard_cpu_ms)} ms a page)`,
+		`${ms(labOverview.overview.p50)} / ${ms(labOverview.overview.p95)}`,
+		none,
+		none,
+		none,
+		none,
+		labOverview.overview.p95 < 100 ? 'p95 < 100 ms met' : 'p95 < 100 ms missed'
+	],
+	[
+		`Lab overview with one agent hanging (its timeout ${labOverview.hanging.timeout_ms} ms)`,
+		`${ms(labOverview.hanging.p50)} / ${ms(labOverview.hanging.p95)}`,
+		none,
+		none,
+		none,
+		none,
+		labOverview.hanging.p95 <= labOverview.hanging.timeout_ms + 50
+			? 'timeout + 50 ms met'
+			: 'timeout + 50 ms missed'
+	],
+	[
 		`Upload of ${upload.small.files} files of 4 KB, against \`cp -r\` + \`sync\` (${upload.small.cp_s.toFixed(2)} s)`,
 		`${upload.small.ours_s.toFixed(2)} s (${upload.small.files_per_s.toFixed(0)} files/s) = ${upload.small.ratio.toFixed(2)}× cp's speed`,
 		none,
@@ -293,7 +316,8 @@ fs.writeFileSync(
 			watch,
 			live_preview: livePreview,
 			upload,
-			first_paint: firstPaint
+			first_paint: firstPaint,
+			lab_overview: labOverview
 		},
 		null,
 		'\t'

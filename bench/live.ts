@@ -16,7 +16,7 @@ import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../tests/chromium';
 import { startStack, type Stack } from '../tests/e2e/stack';
 import { buildIfNeeded } from '../scripts/build-if-needed.js';
-import { describeMachine, isMain, latency, sleep, type Latency } from './stats';
+import { cpuSecondsOf, describeMachine, isMain, latency, sleep, type Latency } from './stats';
 
 export interface LiveFigures {
 	latency_ms: Latency;
@@ -122,10 +122,6 @@ async function liveSteps(stack: Stack, seconds: number): Promise<LiveFigures> {
 		const status = fs.readFileSync(`/proc/${dashboardPid}/status`, 'utf8');
 		return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 	};
-	const cpuTicks = () => {
-		const fields = fs.readFileSync(`/proc/${dashboardPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-		return Number(fields[11]) + Number(fields[12]);
-	};
 	/** The dashboard's established connections (its side), from /proc/net/tcp. */
 	const established = () => {
 		const port = Number(new URL(stack.dashboardUrl).port)
@@ -204,9 +200,9 @@ async function liveSteps(stack: Stack, seconds: number): Promise<LiveFigures> {
 		const unique = new Set(mine);
 		if (mine.length === expected && unique.size === expected) perfect++;
 	}
-	const idleStart = cpuTicks();
+	const idleStart = cpuSecondsOf(dashboardPid);
 	await sleep(10_000);
-	const idleCpu = ((cpuTicks() - idleStart) / 100 / 10) * 100;
+	const idleCpu = ((cpuSecondsOf(dashboardPid) - idleStart) / 10) * 100;
 	console.log(
 		`2. 100 clients × ${seconds} s at 50 records/s (${expected} records): ${perfect}/100 got every record exactly once; peak RSS ${peakRss.toFixed(0)} MB (target < 150); idle CPU ${idleCpu.toFixed(1)} % of a core with 100 clients connected`
 	);

@@ -1,4 +1,5 @@
 /** What every benchmark script shares: percentiles, timing, the machine it ran on. */
+import fs from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 
@@ -42,4 +43,10 @@ export function describeMachine(): string {
 /** True when the module is the script node was started with (run standalone, not imported). */
 export function isMain(moduleUrl: string): boolean {
 	return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
+}
+
+/** CPU seconds (user and system) a process has used so far, from /proc (Linux; 100 ticks a second). */
+export function cpuSecondsOf(pid: number): number {
+	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
 }

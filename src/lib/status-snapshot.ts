@@ -1,6 +1,6 @@
 import type { AgentStatus, ErrorCounts } from '$lib/contract';
 import type { LiveItems } from '$lib/live-items';
-import type { SourceSummary } from '$lib/source-summary';
+import type { SourceSummary } from '$lib/contract';
 
 /**
  * What the live pages show: the agent, every source (no settings), the error counts, the

@@ -1,10 +1,10 @@
+import { SourceSummary } from '$lib/contract';
 import { agentActions } from '$lib/server/sync-api/actions/run';
 import { syncApi } from '$lib/server/sync-api/configured';
 import { pageError } from '$lib/server/sync-api/failure-mapping';
 import { readHistoryView } from '$lib/server/sync-api/history';
 import { readLab } from '$lib/server/sync-api/lab';
 import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
-import { sourceSummary } from '$lib/source-summary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	return {
 		view: 'agent' as const,
 		agent,
-		sources: sources.map(sourceSummary),
+		sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),
 		counts,
 		live: liveItemsOf(live),
 		history,

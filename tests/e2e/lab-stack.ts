@@ -20,6 +20,8 @@ export interface LabStack {
 	agents: LabAgent[];
 	dashboardUrl: string;
 	dashboardOutput(): string;
+	/** The dashboard's process id (for measuring it). */
+	dashboardPid: number;
 	/** With `faultProxy`: what stands between the dashboard and that agent. */
 	upstream: FaultProxy | null;
 	close(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startLab(options: LabOptions): Promise<LabStack> {
 		})),
 		dashboardUrl: `http://127.0.0.1:${port}`,
 		dashboardOutput: () => dashboard.output(),
+		dashboardPid: dashboard.child.pid!,
 		upstream,
 		async close() {
 			await Promise.all([

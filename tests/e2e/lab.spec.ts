@@ -11,7 +11,11 @@ import { startLab, type LabAgent, type LabOptions, type LabStack } from './lab-s
 import { api, folderbaseSource, settled } from './seed';
 
 const test = base.extend<{ lab: LabStack; labOptions: LabOptions }>({
-	labOptions: [{ names: ['fridge-1', 'fridge-2', 'probe-3'] }, { option: true }],
+	// fridge-1 through a proxy: it can be made a sync API without the overview (the Python agent's).
+	labOptions: [
+		{ names: ['fridge-1', 'fridge-2', 'probe-3'], faultProxy: 'fridge-1' },
+		{ option: true }
+	],
 	lab: async ({ labOptions }, use) => {
 		const lab = await startLab(labOptions);
 		await use(lab);
@@ -26,6 +30,7 @@ test('the lab overview shows every agent, the stopped one as unreachable; a fail
 	browser
 }) => {
 	const [fridge1, fridge2, probe3] = lab.agents as [LabAgent, LabAgent, LabAgent];
+	lab.upstream!.without = /^\/api\/v1\/agent\/overview/;
 	const one = await folderbaseSource(fridge1, 'Fridge one', {
 		'P/run-a': { 'a.txt': 'a' },
 		'P/run-b': { 'b.txt': 'b' }
@@ -46,7 +51,19 @@ test('the lab overview shows every agent, the stopped one as unreachable; a fail
 	await page.reload();
 	await expect(agents.getByRole('rowheader')).toHaveText(['probe-3', 'fridge-2', 'fridge-1']);
 	await expect(agents.getByRole('row', { name: /probe-3/ })).toContainText(/Unreachable since/);
-	await expect(agents.getByRole('row', { name: /fridge-1/ })).toContainText('running');
+	// Read in the five calls the overview sums up, the same row.
+	const fridge1Row = agents.getByRole('row', { name: /fridge-1/ });
+	await expect(fridge1Row).toContainText('running');
+	await expect(fridge1Row.getByRole('link', { name: '1 source' })).toBeVisible();
+	await expect(
+		fridge1Row.getByRole('img', { name: 'Last 24 hours: 2 synced, 0 failed' })
+	).toBeVisible();
+	expect(lab.upstream!.requests.map((request) => request.path)).toContain('/api/v1/sources');
+	await expect(
+		agents
+			.getByRole('row', { name: /fridge-2/ })
+			.getByRole('img', { name: 'Last 24 hours: 1 synced, 1 failed' })
+	).toBeVisible();
 	// Prometheus sees the same, one series per agent.
 	const metrics = await (await page.request.get('/metrics')).text();
 	expect(metrics).toContain('etiket_agent_up{agent="probe-3"} 0');

@@ -79,3 +79,48 @@ describe('the sync history', () => {
 		expect(days.kept_days).toBe(30);
 	});
 });
+
+describe('the agent overview', () => {
+	it('says in one answer what the five reads it sums up say', async () => {
+		const agent = await sourceAgent('etiket_sync_agent_folderbase');
+		const root = tempDir();
+		writeDataset(root, 'P/a', { 'a.txt': 'aaaa' });
+		writeDataset(root, 'P/bad', { 'x.raw': '' }, UNCONVERTIBLE_INFO);
+		const source = await agent.start({ root_directory: root }, 'Glanced');
+		await agent.untilSource(source.id, { items_synced: 1, items_failed: 1 });
+		await agent.client.stopAgent();
+
+		const since = new Date(Date.now() - 3_600_000).toISOString();
+		const query = { since, utc_offset_minutes: 60 };
+		const [overview, status, sources, counts, live, history] = await Promise.all([
+			agent.client.getAgentOverview(query),
+			agent.client.getAgentStatus(),
+			agent.client.listSources(),
+			agent.client.getErrorCounts(),
+			agent.client.searchItems({ is_live: true }),
+			agent.client.getSyncHistory({ bucket: 'hour', ...query })
+		]);
+		// Read a few milliseconds apart: only the end of the history's range may differ.
+		const untimed = (read: SyncHistory) => ({ ...read, until: undefined });
+		expect({ ...overview, history: untimed(overview.history) }).toEqual({
+			status,
+			sources: sources.map((one) => ({
+				id: one.id,
+				name: one.name,
+				backend_identifier: one.backend_identifier,
+				status: one.status,
+				items_total: one.items_total,
+				items_synced: one.items_synced,
+				items_failed: one.items_failed,
+				items_missing: one.items_missing,
+				last_update: one.last_update
+			})),
+			error_counts: counts,
+			live_items: live.items.length,
+			history: untimed(history)
+		});
+		expect(overview.sources[0]).not.toHaveProperty('config_data');
+		expect(overview.sources[0]).toMatchObject({ items_synced: 1, items_failed: 1 });
+		expect(overview.history.buckets.reduce((n, bucket) => n + bucket.failed, 0)).toBe(1);
+	});
+});

@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/agent/db/database';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
 import { freePort, tempDir } from '../helpers';
+import { startAgent } from './harness';
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** start.js's grace period for a process to exit after SIGTERM. */
@@ -32,16 +33,17 @@ async function get(url: string) {
 }
 
 /** Runs `command` in the repository on a fresh data directory and free ports. */
-async function launch(command: string, args: string[]) {
+async function launch(command: string, args: string[], more: Record<string, string> = {}) {
 	const dataDir = tempDir('qh-launcher-', onTestFinished);
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		QH_DATA_DIR: dataDir,
 		SYNC_API_PORT: String(await freePort()),
 		PORT: String(await freePort()),
-		HOST: '127.0.0.1'
+		HOST: '127.0.0.1',
+		...more
 	};
-	delete env.SYNC_API_URL;
+	if (!more.SYNC_API_URL) delete env.SYNC_API_URL;
 	// No agent process: these tests are about the two processes around it.
 	const db = openDatabase(readAgentSettings(env).dbPath);
 	setDesiredAgentState(db, 'stopped');
@@ -132,5 +134,18 @@ describe('the launcher', () => {
 		expect(npm.output()).toContain('Received SIGTERM, shutting down');
 		// The launcher is gone too: nothing holds the output pipe any more.
 		await expect.poll(() => npm.child.stdout.readableEnded).toBe(true);
+	}, 30_000);
+
+	it("runs no embedded agent for a lab's dashboard: it shows the agents listed", async () => {
+		const fridge = await startAgent();
+		const launcher = await launch(process.execPath, ['scripts/start.js'], {
+			DASHBOARD_AGENTS: `fridge-1=${fridge.baseUrl}`
+		});
+		expect(launcher.pids('Sync API')).toEqual([]);
+		const overview = await get(launcher.dashboardUrl);
+		expect(overview.status).toBe(200);
+		expect(overview.body).toContain('<title>Lab · eTiKeT Sync</title>');
+		expect(overview.body).toContain('href="/agents/fridge-1"');
+		expect((await get(`${launcher.dashboardUrl}agents/fridge-1/sources`)).status).toBe(200);
 	}, 30_000);
 });

@@ -4,6 +4,7 @@ import { historyOperations } from './history';
 import { inboxOperations } from './inbox';
 import { itemOperations } from './items';
 import { logOperations } from './logs';
+import { overviewOperations } from './overview';
 import { sourceOperations } from './sources';
 
 export * from './agent';
@@ -15,6 +16,7 @@ export * from './inbox';
 export * from './items';
 export * from './logs';
 export * from './operation';
+export * from './overview';
 export * from './sources';
 
 /** Every operation of the sync API, by operationId. */
@@ -25,7 +27,8 @@ export const operations = {
 	...itemOperations,
 	...catalogOperations,
 	...logOperations,
-	...historyOperations
+	...historyOperations,
+	...overviewOperations
 };
 
 export type OperationId = keyof typeof operations;

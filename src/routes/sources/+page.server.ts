@@ -1,9 +1,8 @@
-import { SourceStatus } from '$lib/contract';
+import { SourceStatus, SourceSummary } from '$lib/contract';
 import { sourceRunActions } from '$lib/server/sync-api/actions/run';
 import { syncApi } from '$lib/server/sync-api/configured';
 import { backendCatalog } from '$lib/server/sync-api/catalog';
 import { pageError } from '$lib/server/sync-api/failure-mapping';
-import { sourceSummary } from '$lib/source-summary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -16,7 +15,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi().getErrorCounts()
 	]).catch(pageError);
 	return {
-		sources: sources.map(sourceSummary),
+		sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),
 		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
 		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
 		filters: { status: status ?? '', backend: backend ?? '' },

@@ -2,27 +2,64 @@ import { historyQuery } from '$lib/history-view';
 import { listQuery, type ItemSearch } from '$lib/item-search';
 import { severity, type AgentItems, type AgentRow } from '$lib/lab-view';
 import { LIVE_ITEMS_QUERY } from '$lib/live-items';
-import type { SourceStatus } from '$lib/contract';
+import type { AgentOverview, SourceStatus, SyncHistory } from '$lib/contract';
 import { agents, type Agent } from './configured';
+import { SyncApiError } from './sync-api-error';
 
 /** Since when each agent has not answered, as this process saw it; absent while it answers. */
 const unreachableSince = new Map<Agent, Date>();
+
+/** Agents found without `getAgentOverview` (the Python agent), and when: asked again later. */
+const withoutOverview = new Map<Agent, number>();
+const ASK_AGAIN_MS = 10 * 60_000;
+
+type Glance = Omit<AgentOverview, 'live_items' | 'history'> & {
+	live: { count: number; more: boolean };
+	history: SyncHistory | null;
+};
+
+/**
+ * An agent at a glance: in one call where its sync API has the overview, else in the five it
+ * sums up (20 agents' five calls each cost the dashboard twice the time of one call each).
+ */
+async function glance(agent: Agent): Promise<Glance> {
+	const api = agent.glance;
+	const { since, utc_offset_minutes } = historyQuery('24h');
+	if (Date.now() - (withoutOverview.get(agent) ?? -Infinity) > ASK_AGAIN_MS) {
+		try {
+			const { live_items, ...overview } = await api.getAgentOverview({ since, utc_offset_minutes });
+			return { ...overview, live: { count: live_items, more: false } };
+		} catch (error) {
+			const lacking =
+				error instanceof SyncApiError && (error.failure === 'invalid' || error.status === 404);
+			if (!lacking) throw error;
+			withoutOverview.set(agent, Date.now());
+		}
+	}
+	const [status, sources, counts, live, history] = await Promise.all([
+		api.getAgentStatus(),
+		api.listSources(),
+		api.getErrorCounts(),
+		api.searchItems(LIVE_ITEMS_QUERY),
+		// A sync API without history still has its row.
+		api.getSyncHistory(historyQuery('24h')).catch(() => null)
+	]);
+	return {
+		status,
+		sources,
+		error_counts: counts,
+		live: { count: live.items.length, more: live.next_cursor !== null },
+		history
+	};
+}
 
 /**
  * One agent's row of the lab overview. Each agent is asked with its own timeout, so one that
  * hangs costs the page that timeout and never another agent's answer.
  */
 async function readRow(agent: Agent): Promise<AgentRow> {
-	const api = agent.glance;
 	try {
-		const [status, sources, counts, live, history] = await Promise.all([
-			api.getAgentStatus(),
-			api.listSources(),
-			api.getErrorCounts(),
-			api.searchItems(LIVE_ITEMS_QUERY),
-			// A sync API without history (the Python agent's) still has its row.
-			api.getSyncHistory(historyQuery('24h')).catch(() => null)
-		]);
+		const { status, sources, error_counts: counts, live, history } = await glance(agent);
 		unreachableSince.delete(agent);
 		const byStatus = new Map<SourceStatus, number>();
 		for (const source of sources)
@@ -45,7 +82,7 @@ async function readRow(agent: Agent): Promise<AgentRow> {
 			},
 			unreadErrors:
 				counts.agent.unread + counts.sources.reduce((total, source) => total + source.unread, 0),
-			liveItems: { count: live.items.length, more: live.next_cursor !== null },
+			liveItems: live,
 			lastDay: history?.buckets.map(({ synced, failed }) => ({ synced, failed })) ?? null
 		};
 	} catch (error) {

@@ -1,5 +1,6 @@
 import { AgentAlreadyRunning, AgentAlreadyStopped } from '../../../supervisor';
 import { readAgentStatus, setDesiredAgentState } from '../../../services/agent-status';
+import { readOverview } from '../../../services/overview';
 import * as inbox from '../../../services/error-inbox';
 import { fileReport } from '../../../services/reports';
 import { ContractError } from '../../../services/contract-error';
@@ -9,6 +10,11 @@ import type { routes } from './agent.routes';
 export const status: AppRouteHandler<typeof routes.status> = (c) => {
 	const { db, supervisor } = c.var.deps;
 	return c.json(readAgentStatus(db, supervisor), 200);
+};
+
+export const overview: AppRouteHandler<typeof routes.overview> = (c) => {
+	const { db, supervisor, settings } = c.var.deps;
+	return c.json(readOverview(db, supervisor, c.req.valid('query'), settings.history), 200);
 };
 
 export const start: AppRouteHandler<typeof routes.start> = async (c) => {

@@ -4,6 +4,7 @@ import { routes } from './agent.routes';
 
 export const agentRouter = createRouter()
 	.openapi(routes.status, handlers.status)
+	.openapi(routes.overview, handlers.overview)
 	.openapi(routes.start, handlers.start)
 	.openapi(routes.stop, handlers.stop)
 	.openapi(routes.listErrors, handlers.listErrors)

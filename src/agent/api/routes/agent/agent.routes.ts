@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { agentOperations as ops } from '../../../../lib/contract';
+import { agentOperations as ops, overviewOperations } from '../../../../lib/contract';
 
 export const routes = {
 	status: createRoute(ops.getAgentStatus),
+	overview: createRoute(overviewOperations.getAgentOverview),
 	start: createRoute(ops.startAgent),
 	stop: createRoute(ops.stopAgent),
 	listErrors: createRoute(ops.listAgentErrors),

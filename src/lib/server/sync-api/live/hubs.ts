@@ -1,6 +1,5 @@
-import type { LogService } from '$lib/contract';
+import { SourceSummary, type LogService } from '$lib/contract';
 import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
-import { sourceSummary } from '$lib/source-summary';
 import type { Agent } from '../configured';
 import { LogHub } from './log-hub';
 import { StatusHub } from './status-hub';
@@ -28,7 +27,7 @@ export function hubsOf(agent: Agent): AgentHubs {
 			]);
 			return {
 				agent: status,
-				sources: sources.map(sourceSummary),
+				sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),
 				counts,
 				live: liveItemsOf(live)
 			};
