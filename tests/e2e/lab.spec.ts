@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UNCONVERTIBLE_INFO } from '../helpers';
+import { expectAccessible } from './a11y';
 import { expect, test as base } from './fixtures';
 import { startLab, type LabAgent, type LabOptions, type LabStack } from './lab-stack';
 import { api, folderbaseSource, settled } from './seed';
@@ -47,8 +48,10 @@ test('the lab overview shows every agent, the stopped one as unreachable; a fail
 	// The one with a failure first.
 	await expect(agents.getByRole('rowheader')).toHaveText(['fridge-2', 'fridge-1', 'probe-3']);
 
+	await expectAccessible(page);
+
+	// The open page follows the lab: an agent switched off shows so without a reload.
 	await probe3.stop();
-	await page.reload();
 	await expect(agents.getByRole('rowheader')).toHaveText(['probe-3', 'fridge-2', 'fridge-1']);
 	await expect(agents.getByRole('row', { name: /probe-3/ })).toContainText(/Unreachable since/);
 	// Read in the five calls the overview sums up, the same row.
@@ -96,6 +99,18 @@ test('the lab overview shows every agent, the stopped one as unreachable; a fail
 	await expect(again.getByRole('navigation', { name: 'Breadcrumbs' })).toContainText('Fridge two');
 	await fresh.close();
 
+	// Another agent's same page, by the switcher, and back: each page shows its own agent's data.
+	await page.goto('/agents/fridge-1/sources');
+	await expect(page.getByRole('link', { name: 'Fridge one' })).toBeVisible();
+	await page.getByText('Agent fridge-1').click();
+	await page.getByRole('link', { name: 'fridge-2', exact: true }).last().click();
+	await expect(page).toHaveURL(/\/agents\/fridge-2\/sources$/);
+	await expect(page.getByRole('link', { name: 'Fridge two' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Fridge one' })).toHaveCount(0);
+	await page.goBack();
+	await expect(page).toHaveURL(/\/agents\/fridge-1\/sources$/);
+	await expect(page.getByRole('link', { name: 'Fridge one' })).toBeVisible();
+
 	// One search over the lab: each agent's matches under its name.
 	await page.goto('/items?q=run');
 	for (const [name, runs] of [
@@ -123,23 +138,35 @@ test.describe('acting on one agent', () => {
 		}
 	});
 
-	test('changes only that agent, and the audit trail names it', async ({ page, lab }) => {
-		await page.goto('/agents/probe-3');
-		await page.getByRole('button', { name: 'Start agent' }).click();
-		await expect(page.getByRole('button', { name: 'Stop agent' })).toBeVisible();
-		const services = await Promise.all(
-			lab.agents.map(
-				async (agent) =>
-					(await api<{ agent_service: string }>(agent, 'GET', '/agent/status')).agent_service
-			)
-		);
-		expect(services).toEqual(['stopped', 'stopped', 'running']);
+	for (const javaScriptEnabled of [true, false]) {
+		test(`changes only that agent, and the audit trail names it (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({
+			browser,
+			lab
+		}) => {
+			const context = await browser.newContext({ baseURL: lab.dashboardUrl, javaScriptEnabled });
+			const page = await context.newPage();
+			// From the lab overview, by the agent switcher.
+			await page.goto('/');
+			await page.getByText('Choose an agent').click();
+			await page.getByRole('link', { name: 'probe-3' }).last().click();
+			await expect(page).toHaveURL(/\/agents\/probe-3$/);
+			await page.getByRole('button', { name: 'Start agent' }).click();
+			await expect(page.getByRole('button', { name: 'Stop agent' })).toBeVisible();
+			const services = await Promise.all(
+				lab.agents.map(
+					async (agent) =>
+						(await api<{ agent_service: string }>(agent, 'GET', '/agent/status')).agent_service
+				)
+			);
+			expect(services).toEqual(['stopped', 'stopped', 'running']);
 
-		await page.goto('/audit');
-		const entry = page.getByRole('row').filter({ hasText: 'startAgent' });
-		await expect(entry).toContainText('probe-3');
-		await expect(entry).toContainText('/agents/probe-3 ?/startAgent');
-	});
+			await page.goto('/audit');
+			const entry = page.getByRole('row').filter({ hasText: 'startAgent' });
+			await expect(entry).toContainText('probe-3');
+			await expect(entry).toContainText('/agents/probe-3 ?/startAgent');
+			await context.close();
+		});
+	}
 });
 
 test.describe('with a token', () => {

@@ -12,8 +12,9 @@ const current: { client: SyncApiClient | null } = { client: null };
 const agent = { name: '', base: '', url: 'http://sync.test', usesToken: false };
 vi.mock('$lib/server/sync-api/configured', () => ({
 	syncApi: () => current.client,
+	agentFor: () => agent,
 	currentAgent: () => agent,
-	agentPage: (path: string) => path
+	agentPage: (_url: URL, path: string) => path
 }));
 
 const { load: overviewLoad, actions: overviewActions } =

@@ -8,9 +8,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url }) => {
 	const readAt = Date.now();
 	const [agent, counts, recent, history] = await Promise.all([
-		syncApi().getAgentStatus(),
-		syncApi().getErrorCounts(),
-		syncApi().listAgentErrors({ viewed: false, limit: 3 }),
+		syncApi(url).getAgentStatus(),
+		syncApi(url).getErrorCounts(),
+		syncApi(url).listAgentErrors({ viewed: false, limit: 3 }),
 		readHistoryView(url, 'cycles')
 	]).catch(pageError);
 	return { agent, counts: counts.agent, recent: recent.items, history, readAt };
@@ -18,5 +18,5 @@ export const load: PageServerLoad = async ({ url }) => {
 
 export const actions: Actions = {
 	...agentActions,
-	report: ({ request }) => reportAction(request, (body) => syncApi().reportAgentError(body))
+	report: ({ request, url }) => reportAction(request, (body) => syncApi(url).reportAgentError(body))
 };

@@ -2,7 +2,7 @@ import { syncApi } from '$lib/server/sync-api/configured';
 import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const converters = await syncApi().listConverters().catch(pageError);
+export const load: PageServerLoad = async ({ url }) => {
+	const converters = await syncApi(url).listConverters().catch(pageError);
 	return { converters };
 };

@@ -31,9 +31,9 @@ function ownersOf(
 export const load: PageServerLoad = async ({ url }) => {
 	const { level, source_id } = filters(url);
 	const [page, sources, counts] = await Promise.all([
-		syncApi().listErrors({ ...errorListQuery(url), level, source_id }),
-		syncApi().listSources(),
-		syncApi().getErrorCounts()
+		syncApi(url).listErrors({ ...errorListQuery(url), level, source_id }),
+		syncApi(url).listSources(),
+		syncApi(url).getErrorCounts()
 	]).catch(listPageError(url));
 	const owners = ownersOf({ level, source_id }, counts);
 	const unread =
@@ -51,5 +51,5 @@ export const load: PageServerLoad = async ({ url }) => {
 };
 
 export const actions: Actions = inboxActions(async ({ url }) =>
-	ownersOf(filters(url), await syncApi().getErrorCounts())
+	ownersOf(filters(url), await syncApi(url).getErrorCounts())
 );

@@ -10,9 +10,9 @@ export const load: PageServerLoad = async ({ url }) => {
 	const backend = url.searchParams.get('backend') || undefined;
 	const readAt = Date.now();
 	const [sources, backends, counts] = await Promise.all([
-		syncApi().listSources({ status, backend }),
-		backendCatalog(),
-		syncApi().getErrorCounts()
+		syncApi(url).listSources({ status, backend }),
+		backendCatalog(url),
+		syncApi(url).getErrorCounts()
 	]).catch(pageError);
 	return {
 		sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),

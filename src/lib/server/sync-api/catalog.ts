@@ -7,12 +7,12 @@ const TTL_MS = 30_000;
 const cache = new WeakMap<object, { at: number; backends: Promise<Backend[]> }>();
 
 /**
- * The backend catalog, shared by every page for half a minute: it changes only when packages
+ * The backend catalog of the agent at `url`, shared by its pages for half a minute: it changes only when packages
  * are installed, and most pages need it to know which config fields are secret. A failed
  * call is not kept.
  */
-export function backendCatalog(): Promise<Backend[]> {
-	const client = syncApi();
+export function backendCatalog(url: URL): Promise<Backend[]> {
+	const client = syncApi(url);
 	const cached = cache.get(client);
 	if (cached && Date.now() - cached.at <= TTL_MS) return cached.backends;
 	const backends = client.listBackends();

@@ -47,16 +47,27 @@ export function agentAt(pathname: string): Agent | undefined | null {
 	return agents.find((agent) => agent.base && agent.name === named) ?? null;
 }
 
-/** The agent the current request is for; a lab-wide address of an agent's page is a 404. */
-export function currentAgent(): Agent {
-	const agent = getRequestEvent().locals.agent;
+/**
+ * The agent a request is for, as its address says. A load passes its own `url`: reading it is
+ * what makes SvelteKit load the page again when a client-side navigation (a link, the back
+ * button) changes agent but not route, as from `/agents/a/sources` to `/agents/b/sources`.
+ */
+export function agentFor(url: URL): Agent | undefined {
+	void url.pathname;
+	return getRequestEvent().locals.agent;
+}
+
+/** The agent a request is for (see `agentFor`); a lab-wide address of an agent's page is a 404. */
+export function currentAgent(url: URL): Agent {
+	const agent = agentFor(url);
 	if (agent) return agent;
-	const where = agents.map((one) => `${one.base}${getRequestEvent().url.pathname}`).join(', ');
+	const where = agents.map((one) => `${one.base}${url.pathname}`).join(', ');
 	error(404, `This dashboard shows several sync agents: open this page on one of them (${where}).`);
 }
 
-/** The client of the sync API of the agent the current request is for. */
-export const syncApi = (): SyncApiClient => currentAgent().client;
+/** The client of the sync API of the agent a request is for (see `agentFor`). */
+export const syncApi = (url: URL): SyncApiClient => currentAgent(url).client;
 
-/** The page `path` of the agent the current request is for (where an action redirects to). */
-export const agentPage = (path: string): string => underBase(currentAgent().base, path);
+/** The page `path` of the agent a request is for (where an action redirects to). */
+export const agentPage = (url: URL, path: string): string =>
+	underBase(currentAgent(url).base, path);

@@ -12,7 +12,7 @@ export type HistoryOf = { sourceId: number } | 'sources' | 'cycles';
 export async function readHistoryView(url: URL, of: HistoryOf): Promise<HistoryView> {
 	const range = readHistoryRange(url);
 	const sourceId = typeof of === 'object' ? of.sourceId : undefined;
-	const history = await syncApi().getSyncHistory(historyQuery(range, sourceId));
+	const history = await syncApi(url).getSyncHistory(historyQuery(range, sourceId));
 	return historyView(history, url, {
 		itemsPath: onSameAgent(
 			url.pathname,

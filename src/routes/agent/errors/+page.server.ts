@@ -6,8 +6,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const [page, counts] = await Promise.all([
-		syncApi().listAgentErrors(errorListQuery(url)),
-		syncApi().getErrorCounts()
+		syncApi(url).listAgentErrors(errorListQuery(url)),
+		syncApi(url).getErrorCounts()
 	]).catch(listPageError(url));
 	return { errors: page.items, nextCursor: page.next_cursor, unread: counts.agent.unread };
 };

@@ -16,7 +16,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	// `?around=<time>` (from an error): the records of the two minutes either side of it.
 	const around = Date.parse(url.searchParams.get('around') ?? '');
 	try {
-		const tail = await syncApi().tailLog({ service, n: Number.isNaN(around) ? n : -1 });
+		const tail = await syncApi(url).tailLog({ service, n: Number.isNaN(around) ? n : -1 });
 		const near = (record: LogRecord) =>
 			Number.isNaN(around) || Math.abs(Date.parse(record.time) - around) <= AROUND_MS;
 		// Each record's end position is taken before filtering: it is where the log continues.

@@ -13,10 +13,10 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const readAt = Date.now();
 	const [source, backends, scopes, counts, history] = await Promise.all([
-		syncApi().getSource({ id }),
-		backendCatalog(),
-		syncApi().listScopes(),
-		syncApi().getErrorCounts(),
+		syncApi(url).getSource({ id }),
+		backendCatalog(url),
+		syncApi(url).listScopes(),
+		syncApi(url).getErrorCounts(),
 		readHistoryView(url, { sourceId: id })
 	]).catch(pageError);
 	const backend = backends.find((b) => b.identifier === source.backend_identifier);
@@ -35,34 +35,34 @@ export const load: PageServerLoad = async ({ params, url }) => {
 
 export const actions: Actions = {
 	...sourceRunActions,
-	takeOwnership: ({ params }) =>
+	takeOwnership: ({ params, url }) =>
 		act(
-			() => syncApi().takeOwnership({ id: Number(params.id) }),
+			() => syncApi(url).takeOwnership({ id: Number(params.id) }),
 			(s) => `You now own “${s.name}”`
 		),
-	releaseOwnership: ({ params }) =>
+	releaseOwnership: ({ params, url }) =>
 		act(
-			() => syncApi().releaseOwnership({ id: Number(params.id) }),
+			() => syncApi(url).releaseOwnership({ id: Number(params.id) }),
 			(s) => `“${s.name}” has no owner now`
 		),
-	resetFailed: ({ params }) =>
+	resetFailed: ({ params, url }) =>
 		act(
-			() => syncApi().resetSourceItems({ id: Number(params.id), include_successful: false }),
+			() => syncApi(url).resetSourceItems({ id: Number(params.id), include_successful: false }),
 			({ count }) => `Reset ${count} failed ${count === 1 ? 'item' : 'items'}`
 		),
-	resetAll: ({ params }) =>
+	resetAll: ({ params, url }) =>
 		act(
-			() => syncApi().resetSourceItems({ id: Number(params.id), include_successful: true }),
+			() => syncApi(url).resetSourceItems({ id: Number(params.id), include_successful: true }),
 			({ count }) => `Reset ${plural(count, 'item')}: all will be synced again`
 		),
-	report: ({ params, request }) =>
+	report: ({ params, request, url }) =>
 		reportAction(request, (body) =>
-			syncApi().reportSourceError({ id: Number(params.id), ...body })
+			syncApi(url).reportSourceError({ id: Number(params.id), ...body })
 		),
-	delete: async ({ params, cookies }) => {
+	delete: async ({ params, cookies, url }) => {
 		let name: string;
 		try {
-			name = (await syncApi().deleteSource({ id: Number(params.id) })).name;
+			name = (await syncApi(url).deleteSource({ id: Number(params.id) })).name;
 		} catch (failure) {
 			return actionFailure(failure);
 		}
@@ -70,6 +70,6 @@ export const actions: Actions = {
 			cookies,
 			`Source “${name}” deleted, with its items and errors; the data files were not touched`
 		);
-		redirect(303, agentPage('/sources'));
+		redirect(303, agentPage(url, '/sources'));
 	}
 };

@@ -9,9 +9,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	requireOperator(locals, url);
-	const [backends, scopes] = await Promise.all([backendCatalog(), syncApi().listScopes()]).catch(
-		pageError
-	);
+	const [backends, scopes] = await Promise.all([
+		backendCatalog(url),
+		syncApi(url).listScopes()
+	]).catch(pageError);
 	const identifier = url.searchParams.get('backend');
 	const backend = identifier ? backends.find((b) => b.identifier === identifier) : undefined;
 	if (identifier && !backend) error(404, { message: `No backend "${identifier}"` });
@@ -20,17 +21,17 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 
 export const actions: Actions = {
 	create: async ({ request, url, cookies }) => {
-		const backends = await backendCatalog().catch(pageError);
+		const backends = await backendCatalog(url).catch(pageError);
 		const backend = backends.find((b) => b.identifier === url.searchParams.get('backend'));
 		if (!backend) error(404, { message: 'Choose a backend first' });
 		const { body, values } = readSourceForm(await request.formData(), backend);
 		let id: number;
 		try {
-			id = (await syncApi().createSource(body)).id;
+			id = (await syncApi(url).createSource(body)).id;
 		} catch (failure) {
 			return actionFailure(failure, values);
 		}
 		setFlash(cookies, `Source “${body.name}” created: it syncs from the next agent cycle on`);
-		redirect(303, agentPage(`/sources/${id}`));
+		redirect(303, agentPage(url, `/sources/${id}`));
 	}
 };

@@ -14,7 +14,7 @@ export function inboxActions(
 	ownersOf: (event: RequestEvent) => Promise<ErrorOwners> | ErrorOwners
 ) {
 	return {
-		markError: async ({ request }: RequestEvent) => {
+		markError: async ({ request, url }: RequestEvent) => {
 			const form = await request.formData();
 			const id = Number(form.get('id'));
 			const sourceId = Number(form.get('source_id'));
@@ -24,8 +24,8 @@ export function inboxActions(
 			return act(
 				() =>
 					sourceId > 0
-						? syncApi().markSourceError({ id: sourceId, eid: id, viewed })
-						: syncApi().markAgentError({ id, viewed }),
+						? syncApi(url).markSourceError({ id: sourceId, eid: id, viewed })
+						: syncApi(url).markAgentError({ id, viewed }),
 				() => (viewed ? `Error ${id} marked as read` : `Error ${id} marked as unread`)
 			);
 		},
@@ -38,10 +38,10 @@ export function inboxActions(
 				async () => {
 					const results = await Promise.all([
 						owners.agent
-							? syncApi().markAllAgentErrorsViewed({ up_to_id: upToId })
+							? syncApi(event.url).markAllAgentErrorsViewed({ up_to_id: upToId })
 							: { flipped: 0 },
 						...owners.sources.map((id) =>
-							syncApi().markAllSourceErrorsViewed({ id, up_to_id: upToId })
+							syncApi(event.url).markAllSourceErrorsViewed({ id, up_to_id: upToId })
 						)
 					]);
 					return results.reduce((sum, r) => sum + r.flipped, 0);

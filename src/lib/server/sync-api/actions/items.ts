@@ -1,5 +1,6 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import type { Item } from '$lib/contract';
+import type { SyncApiClient } from '../client';
 import { syncApi } from '../configured';
 import { act } from '../failure-mapping';
 
@@ -22,14 +23,14 @@ async function itemOf({ params, request }: RequestEvent) {
 
 /** An action on the item `itemOf` finds; `done` says what happened to it. */
 function itemAction(
-	call: (target: { id: number; item_id: number }) => Promise<Item>,
+	call: (target: { id: number; item_id: number }, api: SyncApiClient) => Promise<Item>,
 	done: string
 ) {
 	return async (event: RequestEvent) => {
 		const target = await itemOf(event);
 		if (!target) return fail(400, { message: 'The form did not say which item' });
 		return act(
-			() => call(target),
+			() => call(target, syncApi(event.url)),
 			(item) => `Item ${item.id} ${done}`
 		);
 	};
@@ -37,6 +38,6 @@ function itemAction(
 
 /** Prioritize and reset of an item, for the item lists and the item's own page. */
 export const itemActions = {
-	prioritize: itemAction((item) => syncApi().prioritizeItem(item), 'prioritized'),
-	reset: itemAction((item) => syncApi().resetItem(item), 'reset')
+	prioritize: itemAction((item, api) => api.prioritizeItem(item), 'prioritized'),
+	reset: itemAction((item, api) => api.resetItem(item), 'reset')
 };

@@ -1,5 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { InstallRequest } from '$lib/contract';
+import type { SyncApiClient } from '../client';
+import { syncApi } from '../configured';
 import { act } from '../failure-mapping';
 
 interface Described {
@@ -7,11 +9,14 @@ interface Described {
 	version: string | null;
 }
 
-/** The sync API's install/update/uninstall of one kind of package (backends or converters). */
+/**
+ * The sync API's install/update/uninstall of one kind of package (backends or converters), on
+ * the agent the page is of (`api`).
+ */
 export interface PackageOperations {
-	install(body: InstallRequest): Promise<Described>;
-	update(key: string, body: { version?: string }): Promise<Described>;
-	uninstall(key: string): Promise<Described>;
+	install(api: SyncApiClient, body: InstallRequest): Promise<Described>;
+	update(api: SyncApiClient, key: string, body: { version?: string }): Promise<Described>;
+	uninstall(api: SyncApiClient, key: string): Promise<Described>;
 }
 
 const text = (data: FormData, name: string) => String(data.get(name) ?? '');
@@ -21,7 +26,7 @@ const versioned = (result: Described) => (result.version ? ` ${result.version}` 
 /** The `install`, `update` and `uninstall` form actions of a package's detail page. */
 export function packageActions(ops: PackageOperations, keyOf: (event: RequestEvent) => string) {
 	return {
-		install: async ({ request }: RequestEvent) => {
+		install: async ({ request, url }: RequestEvent) => {
 			const data = await request.formData();
 			if (text(data, 'source') === 'local') {
 				const values = {
@@ -31,7 +36,7 @@ export function packageActions(ops: PackageOperations, keyOf: (event: RequestEve
 				};
 				const body = { source: 'local' as const, path: values.path, editable: values.editable };
 				return act(
-					() => ops.install(body),
+					() => ops.install(syncApi(url), body),
 					(r) => `Installed ${r.name}${versioned(r)}`,
 					values
 				);
@@ -47,7 +52,7 @@ export function packageActions(ops: PackageOperations, keyOf: (event: RequestEve
 				version: versionOf(values.version)
 			};
 			return act(
-				() => ops.install(body),
+				() => ops.install(syncApi(url), body),
 				(r) => `Installed ${r.name}${versioned(r)}`,
 				values
 			);
@@ -58,14 +63,14 @@ export function packageActions(ops: PackageOperations, keyOf: (event: RequestEve
 				version: text(await event.request.formData(), 'version')
 			};
 			return act(
-				() => ops.update(keyOf(event), { version: versionOf(values.version) }),
+				() => ops.update(syncApi(event.url), keyOf(event), { version: versionOf(values.version) }),
 				(r) => `Updated ${r.name}${r.version ? ` to ${r.version}` : ''}`,
 				values
 			);
 		},
 		uninstall: (event: RequestEvent) =>
 			act(
-				() => ops.uninstall(keyOf(event)),
+				() => ops.uninstall(syncApi(event.url), keyOf(event)),
 				(r) => `Uninstalled ${r.name}`,
 				{ form: 'uninstall' as const }
 			)

@@ -1,5 +1,6 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import type { Source } from '$lib/contract';
+import type { SyncApiClient } from '../client';
 import { syncApi } from '../configured';
 import { act } from '../failure-mapping';
 
@@ -11,17 +12,20 @@ async function idField(request: Request) {
 
 /** Agent start/stop, for every page that shows the agent card. */
 export const agentActions = {
-	startAgent: () => act(syncApi().startAgent, () => 'Agent started'),
-	stopAgent: () => act(syncApi().stopAgent, () => 'Agent stopped')
+	startAgent: ({ url }: RequestEvent) => act(syncApi(url).startAgent, () => 'Agent started'),
+	stopAgent: ({ url }: RequestEvent) => act(syncApi(url).stopAgent, () => 'Agent stopped')
 };
 
 /** An action on the source whose id the form (`id`) or the URL (`params.id`) names. */
-function sourceAction(call: (target: { id: number }) => Promise<Source>, done: string) {
-	return async ({ request, params }: RequestEvent) => {
+function sourceAction(
+	call: (target: { id: number }, api: SyncApiClient) => Promise<Source>,
+	done: string
+) {
+	return async ({ request, params, url }: RequestEvent) => {
 		const id = params.id ? Number(params.id) : await idField(request);
 		if (!id) return fail(400, { message: 'The form is missing what it acts on; reload the page.' });
 		return act(
-			() => call({ id }),
+			() => call({ id }, syncApi(url)),
 			(s) => `Source “${s.name}” ${done}`
 		);
 	};
@@ -29,6 +33,6 @@ function sourceAction(call: (target: { id: number }) => Promise<Source>, done: s
 
 /** Start/stop of a source, from its row in a list or its own page. */
 export const sourceRunActions = {
-	startSource: sourceAction((source) => syncApi().startSource(source), 'started'),
-	stopSource: sourceAction((source) => syncApi().stopSource(source), 'stopped')
+	startSource: sourceAction((source, api) => api.startSource(source), 'started'),
+	stopSource: sourceAction((source, api) => api.stopSource(source), 'stopped')
 };

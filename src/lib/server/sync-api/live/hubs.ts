@@ -1,6 +1,7 @@
 import { SourceSummary, type LogService } from '$lib/contract';
 import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
 import type { Agent } from '../configured';
+import { readLab } from '../lab';
 import { LogHub } from './log-hub';
 import { StatusHub } from './status-hub';
 
@@ -40,3 +41,6 @@ export function hubsOf(agent: Agent): AgentHubs {
 	hubs.set(agent, made);
 	return made;
 }
+
+/** A lab's one poller of every agent's row, for the lab overviews open (every 2 s). */
+export const labHub = new StatusHub(async () => ({ rows: await readLab() }), 2000);

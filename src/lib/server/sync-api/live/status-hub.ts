@@ -1,25 +1,26 @@
-import type { StatusSnapshot, StatusUpdate } from '$lib/status-snapshot';
+import type { StatusSnapshot } from '$lib/status-snapshot';
 
-export type StatusListener = (update: StatusUpdate) => void;
+/** What a hub tells: what it read, stamped with when the read began, or why it read nothing. */
+export type HubUpdate<T> = (T & { readAt: number }) | { unreachable: string };
 
 /**
- * One poller of the sync API per dashboard process, shared by every open page: it runs while
- * anyone listens, and tells them only when something changed.
+ * One poller of the sync API per dashboard process (an agent's status, or a lab's rows), shared
+ * by every open page: it runs while anyone listens, and tells them only when something changed.
  */
-export class StatusHub {
-	readonly #listeners = new Set<StatusListener>();
+export class StatusHub<T = Omit<StatusSnapshot, 'readAt'>> {
+	readonly #listeners = new Set<(update: HubUpdate<T>) => void>();
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	/** Bumped at every start and stop, so a poll of an earlier run never schedules another. */
 	#run = 0;
 	#last: string | null = null;
-	#latest: StatusUpdate | null = null;
+	#latest: HubUpdate<T> | null = null;
 
 	constructor(
-		readonly read: () => Promise<Omit<StatusSnapshot, 'readAt'>>,
+		readonly read: () => Promise<T>,
 		readonly intervalMs: number
 	) {}
 
-	subscribe(listener: StatusListener): () => void {
+	subscribe(listener: (update: HubUpdate<T>) => void): () => void {
 		this.#listeners.add(listener);
 		if (this.#latest) listener(this.#latest);
 		if (this.#listeners.size === 1) void this.#poll(++this.#run);
@@ -36,7 +37,7 @@ export class StatusHub {
 
 	async #poll(run: number) {
 		const readAt = Date.now();
-		let update: StatusUpdate;
+		let update: HubUpdate<T>;
 		try {
 			update = { ...(await this.read()), readAt };
 		} catch (error) {

@@ -4,9 +4,9 @@ import { pageError } from '$lib/server/sync-api/failure-mapping';
 import type { RequestHandler } from './$types';
 
 /** The whole log (current file and backup) as a text file. */
-export const GET: RequestHandler = async ({ params }) => {
+export const GET: RequestHandler = async ({ params, url }) => {
 	const service = params.service as LogService;
-	const { records } = await syncApi().tailLog({ service, n: -1 }).catch(pageError);
+	const { records } = await syncApi(url).tailLog({ service, n: -1 }).catch(pageError);
 	const text = records.map((record) => record.text).join('\n') + '\n';
 	return new Response(text, {
 		headers: {

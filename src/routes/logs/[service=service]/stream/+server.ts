@@ -13,7 +13,7 @@ export const GET: RequestHandler = ({ params, request, url, getClientAddress }) 
 	const service = params.service as LogService;
 	const resume = request.headers.get('last-event-id') ?? url.searchParams.get('after');
 	const after = resume && LogPosition.safeParse(resume).success ? resume : null;
-	const hub = hubsOf(currentAgent()).logs[service];
+	const hub = hubsOf(currentAgent(url)).logs[service];
 	return sseResponse({
 		client: getClientAddress(),
 		signal: request.signal,

@@ -7,10 +7,10 @@ import { setFlash } from '$lib/server/flash';
 import { readSourceForm, type SourceFormValues } from '$lib/source-form';
 import type { Actions, PageServerLoad } from './$types';
 
-async function sourceAndBackend(id: number) {
+async function sourceAndBackend(url: URL, id: number) {
 	const [source, backends] = await Promise.all([
-		syncApi().getSource({ id }),
-		backendCatalog()
+		syncApi(url).getSource({ id }),
+		backendCatalog(url)
 	]).catch(pageError);
 	const backend = backends.find((b) => b.identifier === source.backend_identifier);
 	if (!backend)
@@ -21,8 +21,8 @@ async function sourceAndBackend(id: number) {
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	requireOperator(locals, url);
 	const [{ source, backend }, scopes] = await Promise.all([
-		sourceAndBackend(Number(params.id)),
-		syncApi().listScopes().catch(pageError)
+		sourceAndBackend(url, Number(params.id)),
+		syncApi(url).listScopes().catch(pageError)
 	]);
 	const entries = configEntries(source, backend);
 	const values: SourceFormValues = {
@@ -43,12 +43,12 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ params, request, cookies }) => {
+	save: async ({ params, request, cookies, url }) => {
 		const id = Number(params.id);
-		const { source, backend } = await sourceAndBackend(id);
+		const { source, backend } = await sourceAndBackend(url, id);
 		const { body, values } = readSourceForm(await request.formData(), backend);
 		try {
-			await syncApi().updateSource({
+			await syncApi(url).updateSource({
 				id,
 				rename_to: body.name === source.name ? undefined : body.name,
 				config_data: body.config_data,
@@ -62,6 +62,6 @@ export const actions: Actions = {
 			cookies,
 			`Source “${body.name}” saved. Some changes take effect from the next agent cycle.`
 		);
-		redirect(303, agentPage(`/sources/${id}`));
+		redirect(303, agentPage(url, `/sources/${id}`));
 	}
 };

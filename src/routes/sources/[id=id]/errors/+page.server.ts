@@ -7,9 +7,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const [source, page, counts] = await Promise.all([
-		syncApi().getSource({ id }),
-		syncApi().listSourceErrors({ id, ...errorListQuery(url) }),
-		syncApi().getErrorCounts()
+		syncApi(url).getSource({ id }),
+		syncApi(url).listSourceErrors({ id, ...errorListQuery(url) }),
+		syncApi(url).getErrorCounts()
 	]).catch(listPageError(url));
 	return {
 		source: { id: source.id, name: source.name, status: source.status },

@@ -9,8 +9,8 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const search = readSearch(url);
 	const readAt = Date.now();
 	const [source, page] = await Promise.all([
-		syncApi().getSource({ id }),
-		syncApi().listSourceItems({ id, ...listQuery(search) })
+		syncApi(url).getSource({ id }),
+		syncApi(url).listSourceItems({ id, ...listQuery(search) })
 	]).catch(listPageError(url));
 	return { source: { id: source.id, name: source.name }, search, page, readAt };
 };

@@ -6,10 +6,10 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const id = Number(params.id);
 	const cursor = url.searchParams.get('cursor') || undefined;
 	const [source, mappings, unmapped, scopes] = await Promise.all([
-		syncApi().getSource({ id }),
-		syncApi().listScopeMappings({ id }),
-		syncApi().listUnmappedIdentifiers({ id, cursor }),
-		syncApi().listScopes()
+		syncApi(url).getSource({ id }),
+		syncApi(url).listScopeMappings({ id }),
+		syncApi(url).listUnmappedIdentifiers({ id, cursor }),
+		syncApi(url).listScopes()
 	]).catch(listPageError(url));
 	return {
 		source: {
@@ -33,32 +33,32 @@ async function fields(request: Request) {
 }
 
 export const actions: Actions = {
-	createMapping: async ({ params, request }) => {
+	createMapping: async ({ params, request, url }) => {
 		const values = await fields(request);
 		return act(
-			() => syncApi().createScopeMapping({ id: Number(params.id), ...values }),
+			() => syncApi(url).createScopeMapping({ id: Number(params.id), ...values }),
 			(m) => `“${m.scope_identifier}” now maps to ${m.scope_name ?? m.scope_uuid}`,
 			values
 		);
 	},
-	updateMapping: async ({ params, request }) => {
+	updateMapping: async ({ params, request, url }) => {
 		const values = await fields(request);
 		return act(
-			() => syncApi().updateScopeMapping({ id: Number(params.id), ...values }),
+			() => syncApi(url).updateScopeMapping({ id: Number(params.id), ...values }),
 			(m) => `“${m.scope_identifier}” now maps to ${m.scope_name ?? m.scope_uuid}`,
 			values
 		);
 	},
-	deleteMapping: async ({ params, request }) => {
+	deleteMapping: async ({ params, request, url }) => {
 		const { scope_identifier } = await fields(request);
 		return act(
-			() => syncApi().deleteScopeMapping({ id: Number(params.id), scope_identifier }),
+			() => syncApi(url).deleteScopeMapping({ id: Number(params.id), scope_identifier }),
 			(m) => `Mapping of “${m.scope_identifier}” deleted: its items wait for a new one`
 		);
 	},
-	autoassign: ({ params }) =>
+	autoassign: ({ params, url }) =>
 		act(
-			() => syncApi().autoassignScopeMappings({ id: Number(params.id) }),
+			() => syncApi(url).autoassignScopeMappings({ id: Number(params.id) }),
 			({ created }) =>
 				`Created ${created} ${created === 1 ? 'mapping' : 'mappings'} from matching scope names`
 		)

@@ -20,9 +20,9 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const readAt = Date.now();
 	const variable = url.searchParams.get('variable') || undefined;
 	const [source, item, files, preview] = await Promise.all([
-		syncApi().getSource({ id }),
-		syncApi().getItem({ id, item_id }),
-		syncApi().listItemFiles({
+		syncApi(url).getSource({ id }),
+		syncApi(url).getItem({ id, item_id }),
+		syncApi(url).listItemFiles({
 			id,
 			item_id,
 			status: fileStatus ?? undefined,
@@ -30,7 +30,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 			limit: FILES_PER_PAGE
 		}),
 		// A preview that cannot be had (another sync API) leaves the page as it was.
-		syncApi()
+		syncApi(url)
 			.getItemPreview({ id, item_id, variable })
 			.then(previewView, (error: unknown) => ({ failed: (error as Error).message }))
 	]).catch(listPageError(url));
@@ -46,6 +46,6 @@ export const load: PageServerLoad = async ({ params, url }) => {
 
 export const actions: Actions = {
 	...itemActions,
-	report: ({ params, request }) =>
-		reportAction(request, (body) => syncApi().reportItemError({ ...target(params), ...body }))
+	report: ({ params, request, url }) =>
+		reportAction(request, (body) => syncApi(url).reportItemError({ ...target(params), ...body }))
 };
