@@ -5,7 +5,8 @@
  * folder scan, a QCoDeS database's scan and export, new data in a watched folder, a Quantify
  * dataset replicated as it fills, previews of 1,000,000 points, uploads of a 1 GB file and of
  * 10,000 small files beside `cp`, `md5sum` and `sync`, the status's first paint beside
- * Syncthing's GUI, the lab overview over 20 agents, and the live log stream; prints
+ * Syncthing's GUI, the lab overview over 20 agents, a Quantify source scanned while its
+ * newest 300 MB dataset is written, and the live log stream; prints
  * one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
@@ -23,6 +24,7 @@ import { measureScan } from './scan-folderbase';
 import { measureQcodes } from './scan-qcodes';
 import { measureFirstPaint } from './first-paint';
 import { measureLabOverview } from './lab-overview';
+import { measureQuantifyLiveScan } from './quantify-live-scan';
 import { measureUpload } from './upload';
 import { measureWatchLatency } from './watch-latency';
 import { labScale, seedLab } from './seed-lab';
@@ -65,6 +67,8 @@ console.log("The status's first paint, beside Syncthing's GUI…");
 const firstPaint = await measureFirstPaint();
 console.log('The lab overview over 20 agents of 50 sources, and with one agent hanging…');
 const labOverview = await measureLabOverview();
+console.log('A Quantify source while its newest 300 MB dataset is being written…');
+const quantifyLive = await measureQuantifyLiveScan();
 
 const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
 console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
@@ -271,6 +275,15 @@ rows.push(
 			: 'timeout + 50 ms missed'
 	],
 	[
+		`Scan of a Quantify source (${quantifyLive.datasets} datasets) while its newest, ${quantifyLive.newest_mb.toFixed(0)} MB, is written / idle (the old live check alone: ${ms(quantifyLive.copy_and_read_ms)} ms)`,
+		`${ms(quantifyLive.writing.p50)} / ${ms(quantifyLive.writing.p95)} (idle ${ms(quantifyLive.idle.p50)} / ${ms(quantifyLive.idle.p95)})`,
+		none,
+		none,
+		none,
+		none,
+		quantifyLive.writing.p50 <= quantifyLive.idle.p50 * 1.5 + 2 ? 'as idle met' : 'as idle missed'
+	],
+	[
 		`Upload of ${upload.small.files} files of 4 KB, against \`cp -r\` + \`sync\` (${upload.small.cp_s.toFixed(2)} s)`,
 		`${upload.small.ours_s.toFixed(2)} s (${upload.small.files_per_s.toFixed(0)} files/s) = ${upload.small.ratio.toFixed(2)}× cp's speed`,
 		none,
@@ -317,7 +330,8 @@ fs.writeFileSync(
 			live_preview: livePreview,
 			upload,
 			first_paint: firstPaint,
-			lab_overview: labOverview
+			lab_overview: labOverview,
+			quantify_live_scan: quantifyLive
 		},
 		null,
 		'\t'

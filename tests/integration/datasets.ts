@@ -48,6 +48,8 @@ export interface Manifest {
 	data_identifier: string;
 	files: { name: string; size: number; md5: string; version: number }[];
 	variables?: { name: string; long_name: string | null; uncertainty_of: string | null }[];
+	/** Quantify: the data file the dataset has, or null for one of auxiliary files only. */
+	data_file?: string | null;
 	/** Whether the dataset was still being measured, and how much of it was, when stored. */
 	live?: boolean;
 	live_fill?: number;

@@ -27,7 +27,8 @@ export type SkipReason =
 	| 'unknown file type'
 	| 'outside the folder'
 	| 'too deep'
-	| 'unreadable';
+	| 'unreadable'
+	| 'invalid TUID';
 
 /** A file the agent will not read, and why; its message names the file. */
 export class SkippedFileError extends Error {

@@ -7,15 +7,21 @@ import {
 	type DatasetContent,
 	type ScannedDataset
 } from '../types';
-import { copyRegularFile, listFiles, readFolder, type SkippedEntry } from '../../files/safe-files';
+import {
+	copyRegularFile,
+	listFiles,
+	openRegularFile,
+	readFolder,
+	type FoundFile,
+	type SkippedEntry
+} from '../../files/safe-files';
 import { mapLimit } from '../../files/map-limit';
-import { temporaryFolder, withTemporaryFolder } from '../../files/temporary-folder';
+import { temporaryFolder } from '../../files/temporary-folder';
 import { fingerprintOf } from '../files';
 import { readQuantifyDataset, type QuantifyDatasetInfo } from './read-dataset';
+import { datasetFolderName, tuidTime } from './tuid';
 
 const DAY = /^\d{8}$/;
-/** `<TUID>-<name>`, TUID = `YYYYMMDD-HHMMSS-fff-xxxxxx`. */
-const DATASET = /^(\d{8})-(\d{6})-(\d{3})-([0-9a-f]{6})-(.+)$/;
 const DATA_FILE = 'dataset.hdf5';
 /** A data file that cannot be read and was written this recently is caught mid-rewrite. */
 const REWRITE_MS = 10_000;
@@ -24,23 +30,51 @@ function directoryOf(config: ConfigData): string {
 	return String(config.quantify_directory);
 }
 
-/** The TUID's time: when the measurement started, in the lab PC's local time. */
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
-export function tuidTime(tuid: string): string {
-	const [, d, t, ms] = /^(\d{8})-(\d{6})-(\d{3})/.exec(tuid) ?? [];
-	if (!d || !t || !ms) throw new Error(`Not a TUID: ${tuid}`);
-	const n = (s: string, from: number, to: number) => Number(s.slice(from, to));
-	const time = new Date(
-		n(d, 0, 4),
-		n(d, 4, 6) - 1,
-		n(d, 6, 8),
-		n(t, 0, 2),
-		n(t, 2, 4),
-		n(t, 4, 6),
-		Number(ms)
-	);
-	return time.toISOString();
+/** What the last live check of a source's newest data file found, by the source's folder. */
+const liveChecks = new Map<
+	string,
+	{ path: string; mtimeMs: number; size: number; live: boolean; cursors: Record<string, number> }
+>();
+
+/**
+ * Whether the newest dataset's data file, written lately, still holds NaN (is being measured).
+ * Read in place, not copied, and only what changed since the last check: nothing while its
+ * size and time stay, else the values from the last NaN cursor on; so a check costs what was
+ * measured since, not the file's size. A file that changed while it was read, or that cannot be
+ * read, is being written: still live.
+ */
+async function stillMeasuring(root: string, data: FoundFile): Promise<boolean> {
+	const last = liveChecks.get(root);
+	const same = last?.path === data.path;
+	if (same && last.mtimeMs === data.mtimeMs && last.size === data.size) return last.live;
+	let opened: Awaited<ReturnType<typeof openRegularFile>>;
+	try {
+		opened = await openRegularFile(data.path, root);
+	} catch {
+		return true;
+	}
+	try {
+		const info = await readQuantifyDataset(data.path, { from: same ? last.cursors : {} });
+		const { stat } = opened;
+		const after = await fs.stat(data.path);
+		if (after.ino !== stat.ino || after.mtimeMs !== stat.mtimeMs || after.size !== stat.size)
+			return true;
+		const live = info.filled < 1;
+		liveChecks.set(root, {
+			path: data.path,
+			mtimeMs: stat.mtimeMs,
+			size: stat.size,
+			live,
+			cursors: info.cursors
+		});
+		return live;
+	} catch {
+		return true;
+	} finally {
+		await opened.handle.close();
+	}
 }
 
 /**
@@ -55,13 +89,15 @@ async function readSnapshot(
 ): Promise<{ copy: string; info: QuantifyDatasetInfo }> {
 	const copy = path.join(folder, DATA_FILE);
 	await copyRegularFile(file, copy, { root });
-	return { copy, info: await readQuantifyDataset(copy) };
+	// Its errors name the user's file: the copy is ours.
+	return { copy, info: await readQuantifyDataset(copy, { shownAs: file }) };
 }
 
 /**
- * Quantify: datasets are `YYYYMMDD/<TUID>-<name>` folders. The newest one is live while its
- * data file was written lately (two minutes by default) and still holds NaN; it is replicated
- * as it fills (see `liveFile`), and synced whole once complete.
+ * Quantify: datasets are `YYYYMMDD/<TUID><name>` folders (see tuid.ts). The newest one is live
+ * while its data file was written lately (two minutes by default) and still holds NaN; it is
+ * replicated as it fills (see `liveFile`), and synced whole once complete. A folder without a
+ * data file is synced with the files it has.
  */
 export const quantify: BackendImplementation = {
 	followsLive: true,
@@ -76,9 +112,15 @@ export const quantify: BackendImplementation = {
 			.map((entry) => entry.name);
 		const identifiers = (
 			await mapLimit(days, 8, async (day) =>
-				(await readFolder(path.join(root, day), day, skipped))
-					.filter((entry) => entry.isDirectory() && DATASET.test(entry.name))
-					.map((entry) => `${day}/${entry.name}`)
+				(await readFolder(path.join(root, day), day, skipped)).flatMap((entry) => {
+					if (!entry.isDirectory()) return [];
+					const folder = datasetFolderName(day, entry.name);
+					const name = `${day}/${entry.name}`;
+					// A misnamed measurement is said once (a warning per name), never passed over.
+					if (folder && 'invalid' in folder)
+						skipped.push({ name, reason: 'invalid TUID', detail: folder.invalid });
+					return folder && 'tuid' in folder ? [name] : [];
+				})
 			)
 		).flat();
 		// TUIDs sort by time, so the last one is the newest measurement.
@@ -87,16 +129,12 @@ export const quantify: BackendImplementation = {
 		const datasets = await mapLimit(identifiers, 16, async (dataIdentifier) => {
 			signal.throwIfAborted();
 			const { files } = await listFiles(path.join(root, dataIdentifier), { signal });
-			let live = false;
 			const data = files.find((file) => file.name === DATA_FILE);
-			if (dataIdentifier === newest && data && Date.now() - data.mtimeMs < liveIdleMs) {
-				live = await withTemporaryFolder('qh-quantify-', (folder) =>
-					readSnapshot(data.path, root, folder)
-				).then(
-					({ info }) => info.filled < 1,
-					() => true // half-written: not readable yet, so certainly not complete
-				);
-			}
+			const live =
+				dataIdentifier === newest &&
+				data !== undefined &&
+				Date.now() - data.mtimeMs < liveIdleMs &&
+				(await stillMeasuring(root, data));
 			return {
 				dataIdentifier,
 				scopeIdentifier: null,
@@ -108,38 +146,54 @@ export const quantify: BackendImplementation = {
 	},
 
 	async read(config, dataIdentifier): Promise<DatasetContent> {
-		const folder = path.join(directoryOf(config), dataIdentifier);
-		const match = DATASET.exec(path.basename(folder));
-		if (!match)
-			throw new Error(`${dataIdentifier} is not a Quantify dataset folder (<TUID>-<name>)`);
-		const tuid = path.basename(folder).slice(0, 26);
+		const root = directoryOf(config);
+		const folder = path.join(root, dataIdentifier);
+		const [day = '', base = ''] = dataIdentifier.split('/');
+		const named = datasetFolderName(day, base);
+		if (!named || 'invalid' in named)
+			throw new Error(
+				`${folder} is not a Quantify dataset folder (YYYYMMDD/<TUID> <name>)${named ? `: ${named.invalid}` : ''}`
+			);
 		const { files, skipped } = await listFiles(folder);
 		const data = files.find((file) => file.name === DATA_FILE);
-		if (!data) throw new Error(`${dataIdentifier} has no ${DATA_FILE}`);
+		const common = {
+			name: named.name || named.tuid,
+			altUid: named.tuid,
+			collected: tuidTime(named.tuid),
+			description: null,
+			attributes: { 'set-up': String(config.set_up) },
+			conversions: [],
+			skipped,
+			recorded: null
+		};
+		// Snapshot and analysis results without data (an analysis, an aborted run): a dataset of
+		// those files, said to have no data file; not a failure.
+		if (!data)
+			return {
+				...common,
+				tags: [],
+				files: files.map((file) => ({ name: file.name, path: file.path })),
+				parameters: [],
+				notes: [`No ${DATA_FILE} in ${folder}: synced with its other files only`],
+				extra: { data_file: null, format: null, variables: [] }
+			};
 		const { folder: temporary, dispose } = await temporaryFolder('qh-quantify-');
 		let snapshot;
 		try {
-			snapshot = await readSnapshot(data.path, directoryOf(config), temporary);
+			snapshot = await readSnapshot(data.path, root, temporary);
 		} catch (error) {
 			await dispose();
 			// Caught mid-rewrite (Quantify truncates and writes it again): read it again shortly.
 			if (Date.now() - data.mtimeMs < REWRITE_MS) {
-				throw new TryLaterError(
-					`${dataIdentifier}/${DATA_FILE} is being written (${(error as Error).message})`
-				);
+				throw new TryLaterError(`${data.path} is being written (${(error as Error).message})`);
 			}
 			throw error;
 		}
 		const { copy, info } = snapshot;
-		const tags = [...new Set(info.variables.map((v) => v.long_name || v.name))];
 		const live = info.filled < 1;
 		return {
-			name: match[5]!,
-			altUid: tuid,
-			collected: tuidTime(tuid),
-			description: null,
-			tags,
-			attributes: { 'set-up': String(config.set_up) },
+			...common,
+			tags: [...new Set(info.variables.map((v) => v.long_name || v.name))],
 			// The data file as it was read, not as it is now.
 			files: files.map((file) =>
 				file === data
@@ -156,13 +210,10 @@ export const quantify: BackendImplementation = {
 					dims,
 					shape
 				})),
-			conversions: [],
-			skipped,
 			notes: live
 				? [`Measured ${percent(info.filled)} so far: the rest is NaN until Quantify fills it`]
 				: [],
-			recorded: null,
-			extra: { format: info.format, variables: info.variables },
+			extra: { data_file: DATA_FILE, format: info.format, variables: info.variables },
 			...(live ? { liveFill: info.filled } : {}),
 			dispose
 		};

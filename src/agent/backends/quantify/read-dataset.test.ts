@@ -57,7 +57,9 @@ describe('readQuantifyDataset on the quantify-core fixtures', () => {
 				variable('x0', 'Time', 's', 'coordinate', [50]),
 				variable('y0', 'Signal level', 'V', 'data', [50])
 			],
-			filled: 1
+			filled: 1,
+			// Every value measured: each cursor at its variable’s end.
+			cursors: expect.any(Object)
 		});
 	});
 
@@ -71,7 +73,9 @@ describe('readQuantifyDataset on the quantify-core fixtures', () => {
 				variable('y0', 'Magnitude', 'V', 'data', [240]),
 				variable('y1', 'Phase', 'deg', 'data', [240])
 			],
-			filled: 1
+			filled: 1,
+			// Every value measured: each cursor at its variable’s end.
+			cursors: expect.any(Object)
 		});
 	});
 
@@ -85,7 +89,9 @@ describe('readQuantifyDataset on the quantify-core fixtures', () => {
 				variable('x1', 'mp2', null, 'coordinate', [101]),
 				variable('y0', 'mp3', null, 'data', [101])
 			],
-			filled: 1
+			filled: 1,
+			// Every value measured: each cursor at its variable’s end.
+			cursors: expect.any(Object)
 		});
 	});
 
@@ -107,7 +113,9 @@ describe('readQuantifyDataset on the quantify-core fixtures', () => {
 				m('y6', 'Magnitude1'),
 				p('y7', 'Phase1')
 			],
-			filled: 1
+			filled: 1,
+			// Every value measured: each cursor at its variable’s end.
+			cursors: expect.any(Object)
 		});
 	});
 
@@ -120,7 +128,9 @@ describe('readQuantifyDataset on the quantify-core fixtures', () => {
 				variable('Magnitude', 'Magnitude, $|S_{21}|$', 'V', 'data', [240], ['x0']),
 				variable('x0', 'spec_pulse_frequency', 'Hz', 'coordinate', [240], ['x0'])
 			],
-			filled: 1
+			filled: 1,
+			// Every value measured: each cursor at its variable’s end.
+			cursors: expect.any(Object)
 		});
 	});
 });
@@ -193,8 +203,25 @@ describe('readQuantifyDataset NaN detection', () => {
 				variable('y0', 'Signal', null, 'data', [n]),
 				{ ...variable('y0_u', null, null, 'data', [n]), uncertainty_of: 'y0' }
 			],
-			filled: expect.any(Number)
+			filled: (n - 1) / n,
+			cursors: { y0: n, y0_u: n - 1 }
 		});
+		// From an earlier read's cursors: the search starts there (values before them stay
+		// measured), so it finds the same without reading what it read before.
+		const again = await readQuantifyDataset(file, { from: { y0: n, y0_u: n - 1 } });
+		expect(again.cursors).toEqual({ y0: n, y0_u: n - 1 });
+		// A NaN before a cursor is not looked for again.
+		const h5again = new h5wasm.File(file, 'a');
+		try {
+			(h5again.get('y0') as InstanceType<typeof h5wasm.Dataset>).write_slice(
+				[[10, 11]],
+				new Float32Array([Number.NaN])
+			);
+		} finally {
+			h5again.close();
+		}
+		expect((await readQuantifyDataset(file, { from: { y0: 100 } })).cursors.y0).toBe(n);
+		expect((await readQuantifyDataset(file)).cursors.y0).toBe(10);
 	});
 });
 

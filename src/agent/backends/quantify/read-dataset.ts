@@ -42,6 +42,18 @@ export interface QuantifyDatasetInfo {
 	 * order), the first NaN of the least filled data variable; 1 when none holds NaN.
 	 */
 	filled: number;
+	/** Each data variable's NaN cursor (values before it are measured), for the next read's `from`. */
+	cursors: Record<string, number>;
+}
+
+export interface ReadOptions {
+	/** The path errors name: the user's file, where `file` is a copy of it. */
+	shownAs?: string;
+	/**
+	 * Cursors of an earlier read of the same measurement: values before them were measured then
+	 * and stay so, so the NaN search starts there (its cost is what was measured since).
+	 */
+	from?: Record<string, number>;
 }
 
 const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -49,25 +61,29 @@ const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])
 const PHONY_SCALE_NAME = 'This is a netCDF dimension but not a netCDF variable';
 /** HDF5 type class of floating-point data (H5T_FLOAT). */
 const H5T_FLOAT = 1;
-/** Elements read at a time when scanning an HDF5 dataset for NaN (8 MiB of float64). */
+/** Elements read at a time when scanning an HDF5 dataset for NaN: 64 Ki at first, doubling to 8 MiB of float64. */
+const FIRST_NAN_BLOCK = 1 << 16;
 const NAN_SCAN_BLOCK = 1 << 20;
 
 function notQuantify(reason: string): Error {
 	return new Error(`Not a Quantify dataset file: ${reason}`);
 }
 
-export async function readQuantifyDataset(file: string): Promise<QuantifyDatasetInfo> {
-	const format = await detectFormat(file);
-	return format === 'hdf5' ? readHdf5(file) : readNetcdf3(file);
+export async function readQuantifyDataset(
+	file: string,
+	{ shownAs = file, from = {} }: ReadOptions = {}
+): Promise<QuantifyDatasetInfo> {
+	const format = await detectFormat(file, shownAs);
+	return format === 'hdf5' ? readHdf5(file, shownAs, from) : readNetcdf3(file, shownAs);
 }
 
-async function detectFormat(file: string): Promise<'hdf5' | 'netcdf3'> {
+async function detectFormat(file: string, shownAs: string): Promise<'hdf5' | 'netcdf3'> {
 	const handle = await open(file, 'r');
 	let head: Buffer;
 	try {
 		const stats = await handle.stat();
-		if (!stats.isFile()) throw notQuantify(`${file} is not a regular file`);
-		if (stats.size === 0) throw notQuantify(`${file} is empty`);
+		if (!stats.isFile()) throw notQuantify(`${shownAs} is not a regular file`);
+		if (stats.size === 0) throw notQuantify(`${shownAs} is empty`);
 		head = Buffer.alloc(8);
 		const { bytesRead } = await handle.read(head, 0, 8, 0);
 		head = head.subarray(0, bytesRead);
@@ -78,9 +94,9 @@ async function detectFormat(file: string): Promise<'hdf5' | 'netcdf3'> {
 	if (head.length >= 4 && head.toString('latin1', 0, 3) === 'CDF') {
 		const version = head[3];
 		if (version === 1 || version === 2) return 'netcdf3';
-		if (version === 5) throw notQuantify(`${file} is netCDF CDF-5, which Quantify never wrote`);
+		if (version === 5) throw notQuantify(`${shownAs} is netCDF CDF-5, which Quantify never wrote`);
 	}
-	throw notQuantify(`${file} is neither HDF5 nor netCDF-3 (unrecognised magic bytes)`);
+	throw notQuantify(`${shownAs} is neither HDF5 nor netCDF-3 (unrecognised magic bytes)`);
 }
 
 function isTypedArray(value: unknown): value is ArrayLike<number | bigint> {
@@ -162,23 +178,27 @@ function baseName(path: string): string {
 	return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** How far one dataset is filled (0 to 1): read a block of rows at a time, up to the first NaN. */
-function h5Filled(dataset: Dataset): number {
-	if (dataset.metadata.type !== H5T_FLOAT) return 1;
+/**
+ * Where one dataset's first NaN is (its size when none), and its size: a block of rows at a
+ * time from the row of `from` (measured before), blocks growing while no NaN turns up.
+ */
+function h5Cursor(dataset: Dataset, from: number): { at: number; size: number } {
 	const shape = dataset.shape;
-	if (shape === null) return 1;
+	if (dataset.metadata.type !== H5T_FLOAT || shape === null) return { at: 0, size: 0 };
 	const [rows, ...rest] = shape;
-	if (rows === undefined) return firstNaN(dataset.value) === 0 ? 0 : 1;
+	if (rows === undefined) return { at: firstNaN(dataset.value) === 0 ? 0 : 1, size: 1 };
 	const rowSize = rest.reduce((a, b) => a * b, 1);
-	if (rows === 0 || rowSize === 0) return 1;
-	const rowsPerBlock = Math.max(1, Math.floor(NAN_SCAN_BLOCK / rowSize));
-	for (let start = 0; start < rows; start += rowsPerBlock) {
-		const end = Math.min(rows, start + rowsPerBlock);
-		const block = dataset.slice([[start, end]]);
-		const at = firstNaN(block);
-		if (at < (end - start) * rowSize) return fractionBefore(start * rowSize + at, rows * rowSize);
+	const size = rows * rowSize;
+	if (size === 0) return { at: 0, size };
+	let block = FIRST_NAN_BLOCK;
+	for (let start = Math.min(rows, Math.floor(from / rowSize)); start < rows;) {
+		const end = Math.min(rows, start + Math.max(1, Math.floor(block / rowSize)));
+		const at = firstNaN(dataset.slice([[start, end]]));
+		if (at < (end - start) * rowSize) return { at: start * rowSize + at, size };
+		start = end;
+		block = Math.min(NAN_SCAN_BLOCK, block * 2);
 	}
-	return 1;
+	return { at: size, size };
 }
 
 interface H5Candidate {
@@ -188,11 +208,15 @@ interface H5Candidate {
 	coordinates: string | null;
 }
 
-async function readHdf5(file: string): Promise<QuantifyDatasetInfo> {
+async function readHdf5(
+	file: string,
+	shownAs: string,
+	from: Record<string, number>
+): Promise<QuantifyDatasetInfo> {
 	const h5wasm = await loadH5wasm();
 	const h5 = new h5wasm.File(file, 'r');
 	// h5wasm does not throw when HDF5 cannot open a file; it hands back a negative id.
-	if (h5.file_id < 0n) throw notQuantify(`${file} has HDF5 magic bytes but cannot be opened`);
+	if (h5.file_id < 0n) throw notQuantify(`${shownAs} has HDF5 magic bytes but cannot be opened`);
 	try {
 		const candidates: H5Candidate[] = [];
 		for (const key of h5.keys()) {
@@ -242,17 +266,23 @@ async function readHdf5(file: string): Promise<QuantifyDatasetInfo> {
 		linkUncertainties(variables);
 
 		// One variable at a time, in blocks, and only until the first NaN.
-		const filled = Math.min(
-			1,
-			...candidates.filter((c) => c.variable.role === 'data').map((c) => h5Filled(c.dataset))
-		);
+		let filled = 1;
+		const cursors: Record<string, number> = {};
+		for (const c of candidates) {
+			if (c.variable.role !== 'data') continue;
+			const { at, size } = h5Cursor(c.dataset, from[c.variable.name] ?? 0);
+			if (size === 0) continue;
+			cursors[c.variable.name] = at;
+			filled = Math.min(filled, fractionBefore(at, size));
+		}
 
 		return {
 			format: 'hdf5',
 			tuid: h5Attr(h5, 'tuid'),
 			name: h5Attr(h5, 'name'),
 			variables,
-			filled
+			filled,
+			cursors
 		};
 	} finally {
 		h5.close();
@@ -294,14 +324,14 @@ function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-async function readNetcdf3(file: string): Promise<QuantifyDatasetInfo> {
+async function readNetcdf3(file: string, shownAs: string): Promise<QuantifyDatasetInfo> {
 	// netcdfjs works on the whole file in memory; Quantify's netCDF-3 files are small.
 	const bytes = await readFile(file);
 	let reader: NetCDFReader;
 	try {
 		reader = new NetCDFReader(bytes);
 	} catch (error) {
-		throw notQuantify(`${file} is a corrupt netCDF-3 file (${errorText(error)})`);
+		throw notQuantify(`${shownAs} is a corrupt netCDF-3 file (${errorText(error)})`);
 	}
 	const header: NcHeader = reader.header;
 	const dimensions = header.dimensions ?? [];
@@ -333,16 +363,19 @@ async function readNetcdf3(file: string): Promise<QuantifyDatasetInfo> {
 	linkUncertainties(variables);
 
 	let filled = 1;
+	const cursors: Record<string, number> = {};
 	for (const [index, v] of ncVariables.entries()) {
 		if (variables[index]?.role !== 'data' || (v.type !== 'double' && v.type !== 'float')) continue;
 		let values: unknown;
 		try {
 			values = reader.getDataVariable(v.name);
 		} catch (error) {
-			throw notQuantify(`${file} is a truncated netCDF-3 file (${errorText(error)})`);
+			throw notQuantify(`${shownAs} is a truncated netCDF-3 file (${errorText(error)})`);
 		}
 		const size = variables[index]!.shape.reduce((a, b) => a * b, 1);
-		filled = Math.min(filled, fractionBefore(Math.min(firstNaN(values), size), size));
+		const at = Math.min(firstNaN(values), size);
+		cursors[v.name] = at;
+		filled = Math.min(filled, fractionBefore(at, size));
 	}
 
 	return {
@@ -350,6 +383,7 @@ async function readNetcdf3(file: string): Promise<QuantifyDatasetInfo> {
 		tuid: ncAttr(globalAttributes, 'tuid'),
 		name: ncAttr(globalAttributes, 'name'),
 		variables,
-		filled
+		filled,
+		cursors
 	};
 }
