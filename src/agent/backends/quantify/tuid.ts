@@ -17,27 +17,22 @@ export type DatasetFolderName =
 	/** Not a dataset folder at all (notes, a backup, …). */
 	| null;
 
-/** The local time of a TUID's fields, or why they are not a time. */
-function tuidDate(fields: string[]): Date | string {
-	const [year, month, day, hour, minute, second, ms] = fields.map(Number) as [
-		number,
-		number,
-		number,
-		number,
-		number,
-		number,
-		number
-	];
-	if (year < 1) return `year ${fields[0]} is not a year`;
-	if (month < 1 || month > 12) return `month ${fields[1]} is not a month`;
-	if (hour > 23) return `hour ${fields[3]} is not an hour`;
-	if (minute > 59) return `minute ${fields[4]} is not a minute`;
-	if (second > 59) return `second ${fields[5]} is not a second`;
+/** The local time of a TUID's fields (the match of `TUID`), or why they are not a time. */
+function tuidDate(match: RegExpExecArray): Date | string {
+	const field = (index: number) => Number(match[index]);
+	const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = [1, 2, 3, 4, 5, 6].map(
+		field
+	);
+	if (year < 1) return `year ${match[1]} is not a year`;
+	if (month < 1 || month > 12) return `month ${match[2]} is not a month`;
+	if (hour > 23) return `hour ${match[4]} is not an hour`;
+	if (minute > 59) return `minute ${match[5]} is not a minute`;
+	if (second > 59) return `second ${match[6]} is not a second`;
 	const time = new Date(2000, 0, 1);
 	// `setFullYear`, not the constructor: that one reads years 0–99 as 1900–1999.
 	time.setFullYear(year, month - 1, day);
-	time.setHours(hour, minute, second, ms);
-	if (time.getDate() !== day) return `${fields[0]}-${fields[1]}-${fields[2]} is not a date`;
+	time.setHours(hour, minute, second, field(7));
+	if (time.getDate() !== day) return `${match[1]}-${match[2]}-${match[3]} is not a date`;
 	return time;
 }
 
@@ -47,7 +42,7 @@ export function datasetFolderName(day: string, folder: string): DatasetFolderNam
 	const tuid = folder.slice(0, TUID_LENGTH);
 	const match = TUID.exec(folder);
 	if (!match) return { invalid: `${tuid} does not end in six hexadecimal characters` };
-	const time = tuidDate(match.slice(1, 8));
+	const time = tuidDate(match);
 	if (typeof time === 'string') return { invalid: time };
 	if (folder.slice(0, 8) !== day)
 		return { invalid: `its TUID's date is ${folder.slice(0, 8)}, not its day folder's` };
@@ -58,7 +53,7 @@ export function datasetFolderName(day: string, folder: string): DatasetFolderNam
 /** When the measurement of a valid TUID started, as an ISO time (read in local time). */
 export function tuidTime(tuid: string): string {
 	const match = TUID.exec(tuid);
-	const time = match && tuidDate(match.slice(1, 8));
+	const time = match && tuidDate(match);
 	if (!(time instanceof Date)) throw new Error(`Not a TUID: ${tuid}`);
 	return time.toISOString();
 }
