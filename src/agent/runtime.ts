@@ -2,6 +2,7 @@ import { createApp } from './api/app';
 import { openDatabase } from './db/database';
 import { AgentSupervisor } from './supervisor';
 import { createLogger } from './logs/logger';
+import { groupUngroupedFailures } from './services/failure-groups';
 import { seedScopes } from './services/scopes';
 import type { AgentSettings } from './settings';
 
@@ -17,6 +18,8 @@ export function openRuntime(
 	const log = createLogger(settings.apiLogFile, 'sync_api', { echo });
 	const db = openDatabase(settings.dbPath);
 	seedScopes(db, settings.scopesJson);
+	// Items that failed before failures were grouped join their groups once.
+	groupUngroupedFailures(db);
 	const supervisor = new AgentSupervisor({ env, log: log.child('supervisor') });
 	const app = createApp({ settings, db, log, supervisor });
 	let closed = false;

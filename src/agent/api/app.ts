@@ -5,6 +5,7 @@ import { requestGate } from './gate';
 import { createRouter, type AppDeps } from './router';
 import { agentRouter } from './routes/agent/agent.index';
 import { catalogRouter } from './routes/catalog/catalog.index';
+import { failuresRouter } from './routes/failures/failures.index';
 import { historyRouter } from './routes/history/history.index';
 import { inboxRouter } from './routes/inbox/inbox.index';
 import { itemsRouter } from './routes/items/items.index';
@@ -20,7 +21,8 @@ const routers = [
 	itemsRouter,
 	catalogRouter,
 	logsRouter,
-	historyRouter
+	historyRouter,
+	failuresRouter
 ];
 
 /**

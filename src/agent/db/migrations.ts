@@ -437,5 +437,47 @@ export const migrations: string[] = [
 		cycles INTEGER NOT NULL,
 		total_ms INTEGER NOT NULL,
 		max_ms INTEGER NOT NULL
-	) WITHOUT ROWID;`
+	) WITHOUT ROWID;`,
+
+	// 12: failures grouped by cause (services/failure-groups.ts). A failed item's group is the
+	// fingerprint of its backend, exception and message made general; the failed items per
+	// group and source are counted by triggers, in the transaction of every item change, so
+	// the groups are read without going through the failed items.
+	`ALTER TABLE items ADD COLUMN failure_group TEXT;
+	CREATE INDEX items_by_failure_group ON items (failure_group, id) WHERE failure_group IS NOT NULL;
+	CREATE TABLE failure_groups (
+		fingerprint TEXT PRIMARY KEY,
+		title TEXT NOT NULL,
+		exception TEXT NOT NULL,
+		backend TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE failure_group_counts (
+		fingerprint TEXT NOT NULL,
+		source_id INTEGER NOT NULL,
+		count INTEGER NOT NULL,
+		first_seen TEXT,
+		last_seen TEXT,
+		PRIMARY KEY (fingerprint, source_id)
+	) WITHOUT ROWID;
+	CREATE TRIGGER items_failure_group_insert AFTER INSERT ON items
+	WHEN NEW.failed AND NEW.failure_group IS NOT NULL BEGIN
+		INSERT INTO failure_group_counts VALUES (NEW.failure_group, NEW.source_id, 1, NEW.last_update, NEW.last_update)
+		ON CONFLICT DO UPDATE SET count = count + 1, last_seen = excluded.last_seen;
+	END;
+	CREATE TRIGGER items_failure_group_update
+	AFTER UPDATE OF synchronized, error, missing, failure_group ON items BEGIN
+		UPDATE failure_group_counts SET count = count - 1
+		WHERE OLD.failed AND fingerprint = OLD.failure_group AND source_id = OLD.source_id;
+		INSERT INTO failure_group_counts
+		SELECT NEW.failure_group, NEW.source_id, 1, NEW.last_update, NEW.last_update
+		WHERE NEW.failed AND NEW.failure_group IS NOT NULL
+		ON CONFLICT DO UPDATE SET count = count + 1, last_seen = excluded.last_seen;
+		DELETE FROM failure_group_counts WHERE fingerprint = OLD.failure_group AND count <= 0;
+	END;
+	CREATE TRIGGER items_failure_group_delete AFTER DELETE ON items
+	WHEN OLD.failed AND OLD.failure_group IS NOT NULL BEGIN
+		UPDATE failure_group_counts SET count = count - 1
+		WHERE fingerprint = OLD.failure_group AND source_id = OLD.source_id;
+		DELETE FROM failure_group_counts WHERE fingerprint = OLD.failure_group AND count <= 0;
+	END;`
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScanResult } from '../backends/types';
 import { now, writeTransaction, type Db } from '../db/database';
+import { failureGroupOf } from './failure-groups';
 import { forgetMissing, recordMissing, recordOutcome, type OutcomeRecord } from './history';
 import { searchKey } from './items';
 import { waitsForMapping } from './scopes';
@@ -55,6 +56,7 @@ export function saveScan(db: Db, scan: CompleteScan): { changed: number; missing
 				AND NOT (items.live AND NOT excluded.live),
 			attempts = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.attempts ELSE 0 END,
 			error = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.error END,
+			failure_group = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.failure_group END,
 			next_attempt_at = CASE WHEN ${KEEPS_ATTEMPTS} THEN items.next_attempt_at END,
 			missing = 0,
 			last_update = excluded.last_update
@@ -226,11 +228,11 @@ export function saveOutcome(
 		// Only while its source runs: a stop or delete that came first wins.
 		const current = db
 			.prepare(
-				`SELECT i.attempts, i.source_id FROM items i JOIN sources s ON s.id = i.source_id
+				`SELECT i.attempts, i.source_id, s.backend_identifier FROM items i JOIN sources s ON s.id = i.source_id
 				WHERE i.id = ? AND i.fingerprint IS ? AND i.resets = ? AND s.status IN ('syncing', 'scanning')`
 			)
 			.get(item.id, item.fingerprint, item.resets) as
-			{ attempts: number; source_id: number } | undefined;
+			{ attempts: number; source_id: number; backend_identifier: string } | undefined;
 		if (!current) return false;
 		if (history) {
 			recordOutcome(db, {
@@ -242,11 +244,19 @@ export function saveOutcome(
 		}
 		const attempts = current.attempts + 1;
 		const retryAt = error ? new Date(Date.now() + retryDelay(attempts)).toISOString() : null;
+		const group = error
+			? failureGroupOf(db, {
+					backend: current.backend_identifier,
+					exception: history?.errorType ?? 'Error',
+					message: error
+				})
+			: null;
 		db.prepare(
-			`UPDATE items SET synchronized = ?, attempts = ?, error = ?, next_attempt_at = ?, last_update = ?,
-				synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END, live_fill = ?
+			`UPDATE items SET synchronized = ?, attempts = ?, error = ?, failure_group = ?, next_attempt_at = ?,
+				last_update = ?, synced_fingerprint = CASE WHEN ? THEN fingerprint ELSE synced_fingerprint END,
+				live_fill = ?
 			WHERE id = ?`
-		).run(error ? 0 : 1, attempts, error, retryAt, now(), error ? 0 : 1, liveFill, item.id);
+		).run(error ? 0 : 1, attempts, error, group, retryAt, now(), error ? 0 : 1, liveFill, item.id);
 		saveSyncRecord(db, item.id, record);
 		return true;
 	});

@@ -62,6 +62,7 @@ export interface ItemQuery {
 	is_live?: boolean;
 	failed_since?: string;
 	failed_until?: string;
+	failure_group?: string;
 	query?: string;
 	order_by: keyof typeof sortKeys;
 	order: 'asc' | 'desc';
@@ -90,6 +91,10 @@ export function listItems(db: Db, sourceId: number | undefined, query: ItemQuery
 	if (query.is_live !== undefined) {
 		where.push('live = ?');
 		params.push(query.is_live ? 1 : 0);
+	}
+	if (query.failure_group !== undefined) {
+		where.push('failure_group = ? AND failed');
+		params.push(query.failure_group);
 	}
 	if (query.failed_since !== undefined) {
 		where.push(
@@ -185,8 +190,8 @@ export function prioritizeItem(db: Db, sourceId: number, itemId: number): Item {
  * Clears attempts and error and queues the item again. A sync of it already under way is not
  * saved afterwards (`resets` moved on), so the reset always leads to a new sync.
  */
-const RESET = `synchronized = 0, attempts = 0, error = NULL, next_attempt_at = NULL,
-	synced_fingerprint = NULL, resets = resets + 1`;
+export const RESET = `synchronized = 0, attempts = 0, error = NULL, failure_group = NULL,
+	next_attempt_at = NULL, synced_fingerprint = NULL, resets = resets + 1`;
 
 export function resetItem(db: Db, sourceId: number, itemId: number): Item {
 	return updateItem(db, sourceId, itemId, RESET);

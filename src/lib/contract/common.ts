@@ -20,6 +20,9 @@ export const Uuid = z.uuid();
 /** Opaque keyset cursor: the client passes back what it was given. */
 export const Cursor = z.string().min(1).max(512);
 
+/** A failure group's fingerprint (`listFailureGroups`): 16 hexadecimal characters. */
+export const FailureFingerprint = z.string().regex(/^[0-9a-f]{16}$/, 'a failure group fingerprint');
+
 export const Limit = z.coerce.number().int().min(1).max(500).default(50);
 
 /** One page of a list; `next_cursor` is null on the last page. */

@@ -1,5 +1,6 @@
 import { agentOperations } from './agent';
 import { catalogOperations } from './catalog';
+import { failureOperations } from './failures';
 import { historyOperations } from './history';
 import { inboxOperations } from './inbox';
 import { itemOperations } from './items';
@@ -11,6 +12,7 @@ export * from './agent';
 export * from './catalog';
 export * from './common';
 export * from './error-codes';
+export * from './failures';
 export * from './history';
 export * from './inbox';
 export * from './items';
@@ -28,7 +30,8 @@ export const operations = {
 	...catalogOperations,
 	...logOperations,
 	...historyOperations,
-	...overviewOperations
+	...overviewOperations,
+	...failureOperations
 };
 
 export type OperationId = keyof typeof operations;

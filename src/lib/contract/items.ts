@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
 	BooleanQuery,
 	Cursor,
+	FailureFingerprint,
 	IdParam,
 	Limit,
 	MessageBody,
@@ -135,6 +136,8 @@ export const ItemListQuery = z.object({
 	failed_since: Timestamp.optional(),
 	/** … to this one, excluded; now by default. */
 	failed_until: Timestamp.optional(),
+	/** The failed items of one failure group (`listFailureGroups`). */
+	failure_group: FailureFingerprint.optional(),
 	/** Substring of the data identifier, case-insensitive. */
 	query: z.string().max(200).optional(),
 	order_by: ItemOrderBy.default('id'),
