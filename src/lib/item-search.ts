@@ -41,6 +41,8 @@ export interface ItemSearch {
 	cursor: string | null;
 	/** Only the items a sync of which failed in this time (a failure bar of the history). */
 	failed: { since: string; until: string } | null;
+	/** Only the failed items of one failure group (a group on the Errors page). */
+	group: string | null;
 }
 
 /** An ISO time from the URL, or null when it is none. */
@@ -63,7 +65,8 @@ export function readSearch(url: URL): ItemSearch {
 		status: statusOptions.find((option) => option.value === status)?.value ?? '',
 		sort: sortOptions.find((option) => option.value === sort)?.value ?? defaultSort,
 		cursor: params.get('cursor') || null,
-		failed: failedIn(params)
+		failed: failedIn(params),
+		group: /^[0-9a-f]{16}$/.test(params.get('group') ?? '') ? params.get('group') : null
 	};
 }
 
@@ -95,7 +98,8 @@ export function listQuery(search: ItemSearch) {
 		order,
 		cursor: search.cursor ?? undefined,
 		failed_since: search.failed?.since,
-		failed_until: search.failed?.until
+		failed_until: search.failed?.until,
+		failure_group: search.group ?? undefined
 	};
 }
 
@@ -104,6 +108,7 @@ export function describeSearch(search: ItemSearch): string {
 	const parts: string[] = [];
 	if (search.status) parts.push(search.status.replace('-', ' '));
 	if (search.q) parts.push(`matching “${search.q}”`);
+	if (search.group) parts.push('failed of one cause');
 	if (search.failed)
 		parts.push(
 			`failed between ${formatAbsolute(search.failed.since)} and ${formatAbsolute(search.failed.until)}`
