@@ -90,7 +90,7 @@ test('the inbox filters by level and source, in the URL', async ({ page, stack }
 	await page.getByLabel('Level', { exact: true }).selectOption({ label: 'Agent' });
 	await page.getByLabel('Source', { exact: true }).selectOption({ label: 'Any' });
 	await page.getByRole('button', { name: 'Filter' }).click();
-	await expect(page.getByText('No errors here.')).toBeVisible();
+	await expect(page.getByText('No errors match these filters.')).toBeVisible();
 	await page.goto('/errors');
 	await expectAccessible(page);
 	await screenshot(page, 'errors', testInfo);
