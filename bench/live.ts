@@ -256,7 +256,7 @@ async function requestsSeenInBrowser(stack: Stack, firstId: number, count: numbe
 	const browser = await chromium.launch(chromiumLaunchOptions);
 	try {
 		const page = await browser.newPage();
-		await page.goto(`${stack.dashboardUrl}/logs/api`);
+		await page.goto(`${stack.dashboardUrl}/logs/api?level=DEBUG`);
 		await page.getByText('Connection: live').waitFor();
 		await page.evaluate(() => {
 			const seen: Record<string, number> = {};

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expectAccessible, screenshot } from './a11y';
 import { expect, test } from './fixtures';
-import { folderbaseSource, settled } from './seed';
+import { api, folderbaseSource, settled } from './seed';
 
 /** The log entries on the page: where each starts and where the log continues after it. */
 async function chain(page: Page) {
@@ -34,7 +34,7 @@ test('a record written to the agent log appears without a reload; a traceback is
 });
 
 test('a dropped connection resumes with no gap and no duplicate', async ({ page, stack }) => {
-	await page.goto('/logs/sync_agent');
+	await page.goto('/logs/sync_agent?level=DEBUG');
 	await expect(page.getByRole('status')).toHaveText('Connection: live', { timeout: 20_000 });
 	// The agent logs a line every cycle (0.3 s here): records keep arriving while the browser
 	// reconnects to a new dashboard process, which resumes from the browser's Last-Event-ID.
@@ -51,6 +51,27 @@ test('a dropped connection resumes with no gap and no duplicate', async ({ page,
 	for (let i = 1; i < entries.length; i++) {
 		expect(entries[i]![0], `entry ${i} starts where entry ${i - 1} ended`).toBe(entries[i - 1]![1]);
 	}
+});
+
+test('the log shows INFO and up unless asked for DEBUG, live and loaded alike', async ({
+	page,
+	stack
+}) => {
+	await page.goto('/logs/sync_agent');
+	await expect(page.getByRole('status')).toHaveText('Connection: live', { timeout: 20_000 });
+	const records = page.getByRole('list', { name: 'Log records' });
+	// The agent ends a cycle every 0.3 s here, a DEBUG line each: while three go by, none shows.
+	const iterations = async () =>
+		(await api<{ iterations: number }>(stack, 'GET', '/agent/status')).iterations;
+	const before = await iterations();
+	await expect.poll(iterations).toBeGreaterThan(before + 3);
+	await expect(records.getByText(/Cycle of \d+ sources finished/)).toHaveCount(0);
+	await expect(records.getByRole('listitem').filter({ hasText: 'DEBUG' })).toHaveCount(0);
+
+	await page.getByLabel('Level', { exact: true }).selectOption({ label: 'Debug and up' });
+	await page.getByRole('button', { name: 'Apply' }).click();
+	await expect(page).toHaveURL(/[?&]level=DEBUG/);
+	await expect(records.getByText(/Cycle of \d+ sources finished/).first()).toBeVisible();
 });
 
 test.describe('without JavaScript', () => {

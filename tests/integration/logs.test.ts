@@ -233,3 +233,47 @@ describe('following the logs', () => {
 		expect((await missing.json()).error.details[0].path).toBe('after');
 	});
 });
+
+describe('what the agent logs', () => {
+	it('writes one line for a cycle with nothing new, however many sources; a found dataset at INFO', async () => {
+		const agent = await startAgent();
+		const data = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-quiet-'));
+		onTestFinished(() => fs.rmSync(data, { recursive: true, force: true }));
+		for (const name of ['a', 'b', 'c']) {
+			const folder = path.join(data, name);
+			fs.mkdirSync(path.join(folder, 'run'), { recursive: true });
+			fs.writeFileSync(path.join(folder, 'run', '_QH_dataset_info.yaml'), '');
+			fs.writeFileSync(path.join(folder, 'run', 'x.txt'), name);
+			await agent.client.createSource({
+				name: `quiet ${name}`,
+				backend_identifier: 'etiket_sync_agent_folderbase',
+				config_data: { root_directory: folder },
+				default_scope: (await agent.client.listScopes())[0]!.uuid
+			});
+		}
+		await runOneCycle(agent);
+		await vi.waitFor(async () => {
+			const sources = await agent.client.listSources();
+			expect(sources.every((source) => source.items_synced === 1)).toBe(true);
+		}, SLOW);
+		const file = agent.settings.agentLogFile;
+		// The first scans said what they found, at INFO.
+		expect(fs.readFileSync(file, 'utf8')).toMatch(/INFO .*Scanned "quiet a": 1 datasets, 1 new/);
+
+		const from = fs.statSync(file).size;
+		const before = (await agent.client.getAgentStatus()).iterations;
+		await vi.waitFor(
+			async () =>
+				expect((await agent.client.getAgentStatus()).iterations).toBeGreaterThan(before + 4),
+			SLOW
+		);
+		const after = (await agent.client.getAgentStatus()).iterations;
+		const lines = fs.readFileSync(file, 'utf8').slice(from).split('\n').filter(Boolean);
+		// One line a cycle at most (one more for the cycle under way as the count was read).
+		expect(lines.length).toBeGreaterThan(0);
+		expect(lines.length).toBeLessThanOrEqual(after - before + 1);
+		expect(
+			lines.every((line) => / DEBUG .*Cycle of 3 sources finished in \d+ ms$/.test(line))
+		).toBe(true);
+	});
+});

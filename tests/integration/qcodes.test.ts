@@ -351,7 +351,7 @@ describe('the QCoDeS backend', () => {
 		'waits for a database locked by its writer instead of failing, then syncs',
 		{ timeout: 60_000 },
 		async () => {
-			const { client, dir, start, untilSource } = await qcodesAgent();
+			const { client, dir, start, untilSource, settings } = await qcodesAgent();
 			const writer = new QcodesWriter(path.join(dir, 'journal.db'), { wal: false });
 			writer.run({ name: 'first', params: [{ name: 'x' }], rows: [{ x: 1 }] });
 			const source = await start(writer.file);
@@ -378,6 +378,12 @@ describe('the QCoDeS backend', () => {
 				items_failed: 0
 			});
 			writer.close();
+			// The lock met every cycle is logged once, then once with how often it came again.
+			const log = fs.readFileSync(settings.agentLogFile, 'utf8');
+			const locked = log.split('\n').filter((line) => /Source "[^"]+": .*lock/i.test(line));
+			expect(locked.length).toBeGreaterThanOrEqual(1);
+			expect(locked.filter((line) => !/more times since/.test(line)).length).toBeLessThanOrEqual(2);
+			expect(log).toMatch(/Source "[^"]+": \d+ more times since: /);
 		}
 	);
 

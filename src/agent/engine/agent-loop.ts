@@ -46,8 +46,9 @@ export async function runAgent(context: AgentContext): Promise<void> {
 			// Woken by changes, only their sources run; but every source runs at least once a
 			// cycle, however busy a watched folder keeps the watcher.
 			const onlyChanged = woken && started - lastFullCycle < cycleMs;
+			let sources = 0;
 			try {
-				await cycle.run(onlyChanged);
+				sources = await cycle.run(onlyChanged);
 			} catch (error) {
 				log.error('Sync cycle failed', error);
 				const { name, message, stack } = describeError(error);
@@ -63,7 +64,8 @@ export async function runAgent(context: AgentContext): Promise<void> {
 				const pruned = pruneHistory(db, settings.history);
 				if (pruned) log.debug('Dropped %d sync outcomes past the kept history', pruned);
 			}
-			log.debug('Cycle finished in %d ms', Math.round(took));
+			// The cycle's one line when nothing happened: sources log only what they found.
+			log.debug('Cycle of %d sources finished in %d ms', sources, Math.round(took));
 			const untilFullCycle = lastFullCycle + cycleMs - performance.now();
 			woken = await watches.wait(Math.max(0, untilFullCycle), signal);
 		}
@@ -85,19 +87,22 @@ class Cycle {
 
 	/**
 	 * Every running source (or, woken by changes, only the sources they concern): scanned in
-	 * full, or where files changed when its folder is watched, then its due items synced.
+	 * full, or where files changed when its folder is watched, then its due items synced. How
+	 * many sources ran.
 	 */
-	async run(onlyChanged: boolean): Promise<void> {
+	async run(onlyChanged: boolean): Promise<number> {
 		const { db, log, signal } = this.context;
-		if (!checkConnection(this.context, this.store)) return;
+		if (!checkConnection(this.context, this.store)) return 0;
 		await this.store.removeLeftPartials();
 		if (!onlyChanged) await recheckWaitingSources(this.context);
 		const running = listRunningSources(db);
 		await this.watches.update(running.flatMap((source) => watchedFolder(source) ?? []));
 		const changed = new Set(this.watches.changedSources);
+		let ran = 0;
 		for (const source of running) {
-			if (signal.aborted) return;
+			if (signal.aborted) break;
 			if (onlyChanged && !changed.has(source.id)) continue;
+			ran++;
 			try {
 				await runSource(this.context, this.store, source, {
 					changes: this.#scanOf(source, onlyChanged),
@@ -107,6 +112,7 @@ class Cycle {
 				log.error('Source "%s" failed unexpectedly', source.name, error);
 			}
 		}
+		return ran;
 	}
 
 	/** A watched source is scanned where files changed, and in full now and then. */

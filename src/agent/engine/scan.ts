@@ -52,16 +52,18 @@ export async function scanSource(
 		});
 	}
 	if (source.autoassign_scope_mapping) autoassign(context.db, source.id);
-	// Only scans that found something are worth a line at INFO; the rest is every cycle.
-	(changed || missing ? context.log.info : context.log.debug)(
-		'Scanned %s"%s": %d datasets, %d new or changed, %d no longer found, in %d ms',
-		'examined' in scan && scan.examined ? 'the changes of ' : '',
-		source.name,
-		datasets.length,
-		changed,
-		missing,
-		Math.round(performance.now() - started)
-	);
+	// Only a scan that found something is worth a line: the rest is every source every cycle,
+	// which the cycle's one line sums up.
+	if (changed || missing)
+		context.log.info(
+			'Scanned %s"%s": %d datasets, %d new or changed, %d no longer found, in %d ms',
+			'examined' in scan && scan.examined ? 'the changes of ' : '',
+			source.name,
+			datasets.length,
+			changed,
+			missing,
+			Math.round(performance.now() - started)
+		);
 	const settling = datasets.flatMap(({ dataIdentifier, live, settlesAt }) =>
 		live && settlesAt !== undefined ? [{ dataIdentifier, settlesAt }] : []
 	);

@@ -24,6 +24,39 @@ import { describeError } from './sync-record';
 import type { PendingChanges } from './watch';
 import { itemsInFlight, syncItem } from './upload';
 
+/**
+ * What a source says every cycle the same way (its database locked by its writer for an hour)
+ * is logged once, and its repetition once with a count when it changes or ends.
+ */
+class RepeatedMessages {
+	readonly #last = new Map<number, { message: string; repeats: number }>();
+
+	say(context: AgentContext, source: SourceRow, message: string): void {
+		const last = this.#last.get(source.id);
+		if (last?.message === message) {
+			last.repeats++;
+			return;
+		}
+		this.end(context, source);
+		this.#last.set(source.id, { message, repeats: 0 });
+		context.log.info('Source "%s": %s', source.name, message);
+	}
+
+	end(context: AgentContext, source: SourceRow): void {
+		const last = this.#last.get(source.id);
+		this.#last.delete(source.id);
+		if (last?.repeats)
+			context.log.info(
+				'Source "%s": %d more times since: %s',
+				source.name,
+				last.repeats,
+				last.message
+			);
+	}
+}
+
+const repeats = new RepeatedMessages();
+
 /** How a cycle scans a source first: everywhere, where files changed, or (null) not at all. */
 export interface ScanRequest {
 	changes: PendingChanges | null;
@@ -74,6 +107,7 @@ export async function runSource(
 			const paths = changes.full ? null : changes.paths;
 			const scanned = await scanSource(context, source, backend, config, paths);
 			if (!scanned) return dataVanished();
+			repeats.end(context, source);
 			for (const { dataIdentifier, settlesAt } of scanned.settling) {
 				onSettling?.([dataIdentifier], settlesAt);
 			}
@@ -85,7 +119,7 @@ export async function runSource(
 		if (error instanceof UnreachableError) return serverUnreachable(context, source, error);
 		if (error instanceof TryLaterError) {
 			// Locked by its writer: scanned again next cycle; what is due is synced meanwhile.
-			context.log.info('Source "%s": %s', source.name, error.message);
+			repeats.say(context, source, error.message);
 		} else {
 			const { name, message, stack } = describeError(error);
 			return failSource(context, source, {
