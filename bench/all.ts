@@ -6,7 +6,8 @@
  * dataset replicated as it fills, previews of 1,000,000 points, uploads of a 1 GB file and of
  * 10,000 small files beside `cp`, `md5sum` and `sync`, the status's first paint beside
  * Syncthing's GUI, the lab overview over 20 agents, a Quantify source scanned while its
- * newest 300 MB dataset is written, and the live log stream; prints
+ * newest 300 MB dataset is written, the failure groups of 50,000 failed items, and the live log
+ * stream; prints
  * one table and writes bench/results.json.
  *
  *   npm run bench     BENCH_ITEMS=100000 for a smaller lab, BENCH_SECONDS=30 for shorter runs
@@ -22,6 +23,7 @@ import { measureLivePreview } from './live-preview';
 import { labPages, measurePages, runs, type PageFigures } from './pages';
 import { measureScan } from './scan-folderbase';
 import { measureQcodes } from './scan-qcodes';
+import { measureFailureGroups } from './failure-groups';
 import { measureFirstPaint } from './first-paint';
 import { measureLabOverview } from './lab-overview';
 import { measureQuantifyLiveScan } from './quantify-live-scan';
@@ -69,6 +71,8 @@ console.log('The lab overview over 20 agents of 50 sources, and with one agent h
 const labOverview = await measureLabOverview();
 console.log('A Quantify source while its newest 300 MB dataset is being written…');
 const quantifyLive = await measureQuantifyLiveScan();
+console.log('Failure groups of 50,000 failed items…');
+const failureGroups = await measureFailureGroups();
 
 const size = { ...labScale, items, bigSourceItems: Math.round(items * 0.9) };
 console.log(`Seeding ${size.items} items, ${size.sources} sources, ${size.errors} errors…`);
@@ -284,6 +288,15 @@ rows.push(
 		quantifyLive.writing.p50 <= quantifyLive.idle.p50 * 1.5 + 2 ? 'as idle met' : 'as idle missed'
 	],
 	[
+		`Failure groups of ${failureGroups.failed_items} failed items in ${failureGroups.groups} groups: the query / over HTTP`,
+		`${ms(failureGroups.query.p50)} / ${ms(failureGroups.query.p95)} (HTTP ${ms(failureGroups.http.p50)} / ${ms(failureGroups.http.p95)})`,
+		none,
+		none,
+		none,
+		none,
+		failureGroups.query.p95 < 10 ? 'p95 < 10 ms met' : 'p95 < 10 ms missed'
+	],
+	[
 		`Upload of ${upload.small.files} files of 4 KB, against \`cp -r\` + \`sync\` (${upload.small.cp_s.toFixed(2)} s)`,
 		`${upload.small.ours_s.toFixed(2)} s (${upload.small.files_per_s.toFixed(0)} files/s) = ${upload.small.ratio.toFixed(2)}× cp's speed`,
 		none,
@@ -331,7 +344,8 @@ fs.writeFileSync(
 			upload,
 			first_paint: firstPaint,
 			lab_overview: labOverview,
-			quantify_live_scan: quantifyLive
+			quantify_live_scan: quantifyLive,
+			failure_groups: failureGroups
 		},
 		null,
 		'\t'
