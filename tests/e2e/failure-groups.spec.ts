@@ -79,7 +79,7 @@ test('the overview counts failed items among the errors; an inbox with nothing f
 	await page.goto('/');
 	const card = page.getByRole('region', { name: 'Unread errors' });
 	await expect(card.getByRole('definition').last()).toHaveText('2');
-	await card.getByRole('link', { name: 'Failed items' }).click();
+	await card.getByRole('link', { name: 'Items that failed' }).click();
 	await expect(page.getByRole('region', { name: 'Failed items, by cause' })).toContainText(
 		'2 items'
 	);
