@@ -4,12 +4,8 @@
  * by the triggers), then `listFailureGroups` timed in process and over the sync API.
  * Prints the figures; not a test.   npm run bench:groups
  */
-import { serve } from '@hono/node-server';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import type http from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { now } from '../src/agent/db/database';
 import { openRuntime } from '../src/agent/runtime';
@@ -18,6 +14,7 @@ import { searchKey } from '../src/agent/services/items';
 import { createSource } from '../src/agent/services/sources';
 import { listScopes } from '../src/agent/services/scopes';
 import { readAgentSettings } from '../src/agent/settings';
+import { serveOnLoopback } from '../tests/helpers';
 import { inWorkFolder } from './scan-source';
 import { describeMachine, isMain, latency, ms, type Latency } from './stats';
 
@@ -97,19 +94,13 @@ export async function measureFailureGroups(
 				return latency(samples);
 			};
 			const query = await timed(() => listFailureGroups(db));
-			const server = serve({
-				fetch: runtime.app.fetch,
-				hostname: '127.0.0.1',
-				port: 0
-			}) as http.Server;
-			await once(server, 'listening');
-			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/failure-groups`;
+			const server = await serveOnLoopback(runtime.app.fetch);
+			const url = `${server.baseUrl}/api/v1/failure-groups`;
 			try {
 				const overHttp = await timed(async () => (await fetch(url)).json());
 				return { failed_items: items, groups, query, http: overHttp };
 			} finally {
 				server.close();
-				server.closeAllConnections();
 			}
 		} finally {
 			await runtime.close();

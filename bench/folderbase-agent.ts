@@ -3,15 +3,12 @@
  * a fresh data directory, with one folder-base source on `root`, started; for the benchmarks
  * that time what the agent does with files.
  */
-import { once } from 'node:events';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { serve } from '@hono/node-server';
 import { openRuntime } from '../src/agent/runtime';
 import { readAgentSettings } from '../src/agent/settings';
 import { createSyncApiClient } from '../src/lib/server/sync-api/client';
+import { serveOnLoopback } from '../tests/helpers';
 
 export async function folderbaseAgent(work: string, root: string, cycleSeconds: number) {
 	const env = {
@@ -21,12 +18,8 @@ export async function folderbaseAgent(work: string, root: string, cycleSeconds: 
 	};
 	const settings = readAgentSettings(env);
 	const runtime = openRuntime(settings, env);
-	const server = serve({ fetch: runtime.app.fetch, hostname: '127.0.0.1', port: 0 }) as http.Server;
-	await once(server, 'listening');
-	const client = createSyncApiClient({
-		baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		timeoutMs: 30_000
-	});
+	const server = await serveOnLoopback(runtime.app.fetch);
+	const client = createSyncApiClient({ baseUrl: server.baseUrl, timeoutMs: 30_000 });
 	// Read beside the agent, every few milliseconds: what the API would answer, without HTTP.
 	const db = new Database(settings.dbPath, { readonly: true });
 	const scope = (await client.listScopes())[0]!.uuid;
@@ -46,7 +39,6 @@ export async function folderbaseAgent(work: string, root: string, cycleSeconds: 
 		async close() {
 			db.close();
 			server.close();
-			server.closeAllConnections();
 			await runtime.close();
 		}
 	};

@@ -1,7 +1,9 @@
 /** Helpers every test suite shares (Vitest and Playwright alike: no test runner is imported). */
+import { serve } from '@hono/node-server';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import type http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,4 +153,17 @@ export async function stopProcess(child: ChildProcess) {
 	const exited = once(child, 'exit');
 	child.kill('SIGTERM');
 	await exited;
+}
+
+/** Serves a fetch handler (the sync API's app) on a free loopback port: its URL, and its end. */
+export async function serveOnLoopback(fetch: (request: Request) => Response | Promise<Response>) {
+	const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }) as http.Server;
+	await once(server, 'listening');
+	return {
+		baseUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+		close() {
+			server.close();
+			server.closeAllConnections();
+		}
+	};
 }

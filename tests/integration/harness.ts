@@ -1,17 +1,19 @@
-import { once } from 'node:events';
 import fs from 'node:fs';
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
 import { expect, onTestFinished, vi } from 'vitest';
 import { openDatabase } from '../../src/agent/db/database';
 import { openRuntime } from '../../src/agent/runtime';
 import { setDesiredAgentState } from '../../src/agent/services/agent-status';
 import { readAgentSettings } from '../../src/agent/settings';
 import { createSyncApiClient } from '../../src/lib/server/sync-api/client';
-import { freePort, launchUntil, stopProcess, type LaunchOptions } from '../helpers';
+import {
+	freePort,
+	launchUntil,
+	serveOnLoopback,
+	stopProcess,
+	type LaunchOptions
+} from '../helpers';
 
 /**
  * A fresh embedded sync API on a temporary data directory and a free loopback port, cleaned
@@ -22,16 +24,10 @@ export async function startAgent(env: Record<string, string> = {}) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qh-agent-'));
 	const fullEnv = { ...process.env, QH_DATA_DIR: dataDir, QH_CYCLE_SECONDS: '0.1', ...env };
 	const runtime = openRuntime(readAgentSettings(fullEnv), fullEnv);
-	const server = serve({
-		fetch: runtime.app.fetch,
-		hostname: '127.0.0.1',
-		port: 0
-	}) as http.Server;
-	await once(server, 'listening');
-	const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const server = await serveOnLoopback(runtime.app.fetch);
+	const { baseUrl } = server;
 	onTestFinished(async () => {
 		server.close();
-		server.closeAllConnections();
 		await runtime.close();
 		fs.rmSync(dataDir, { recursive: true, force: true });
 	});
