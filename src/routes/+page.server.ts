@@ -1,4 +1,4 @@
-import { SourceSummary } from '$lib/contract';
+import { sourceSummary } from '$lib/contract';
 import { agentActions } from '$lib/server/sync-api/actions/run';
 import { agentFor, syncApi } from '$lib/server/sync-api/configured';
 import { pageError } from '$lib/server/sync-api/failure-mapping';
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	return {
 		view: 'agent' as const,
 		agent,
-		sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),
+		sources: sources.map(sourceSummary),
 		counts,
 		live: liveItemsOf(live),
 		history,

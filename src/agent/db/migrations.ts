@@ -445,6 +445,8 @@ export const migrations: string[] = [
 	// the groups are read without going through the failed items.
 	`ALTER TABLE items ADD COLUMN failure_group TEXT;
 	CREATE INDEX items_by_failure_group ON items (failure_group, id) WHERE failure_group IS NOT NULL;
+	-- Failures without a group (from before groups; missing items): found at start-up without a scan.
+	CREATE INDEX items_ungrouped ON items (id) WHERE error IS NOT NULL AND failure_group IS NULL;
 	CREATE TABLE failure_groups (
 		fingerprint TEXT PRIMARY KEY,
 		title TEXT NOT NULL,

@@ -65,41 +65,39 @@ interface CountRow {
 	first_seen: string | null;
 	last_seen: string | null;
 	sources: string;
+	/** The newest failed item of the group, as JSON `{source_id, item_id}`. */
+	example: string | null;
 }
 
 /** The groups with failed items now, most items first; of one source's items, given one. */
 export function listFailureGroups(db: Db, sourceId?: number): FailureGroup[] {
+	const ofSource = sourceId === undefined ? '' : 'AND source_id = @source';
 	const rows = db
 		.prepare(
 			`SELECT c.fingerprint, g.title, g.exception, g.backend, SUM(c.count) AS count,
 				MIN(c.first_seen) AS first_seen, MAX(c.last_seen) AS last_seen,
-				json_group_array(json_object('source_id', c.source_id, 'count', c.count)) AS sources
+				json_group_array(json_object('source_id', c.source_id, 'count', c.count)) AS sources,
+				(SELECT json_object('source_id', source_id, 'item_id', id) FROM items
+					WHERE failure_group = c.fingerprint AND failed ${ofSource}
+					ORDER BY id DESC LIMIT 1) AS example
 			FROM failure_group_counts c JOIN failure_groups g USING (fingerprint)
-			WHERE c.count > 0 ${sourceId === undefined ? '' : 'AND c.source_id = ?'}
+			WHERE c.count > 0 ${ofSource.replace('source_id', 'c.source_id')}
 			GROUP BY c.fingerprint ORDER BY count DESC, last_seen DESC`
 		)
-		.all(...(sourceId === undefined ? [] : [sourceId])) as CountRow[];
-	const example = db.prepare(
-		`SELECT id, source_id FROM items WHERE failure_group = ? AND failed
-		${sourceId === undefined ? '' : 'AND source_id = ?'} ORDER BY id DESC LIMIT 1`
-	);
-	return rows.map((row) => {
-		const item = example.get(row.fingerprint, ...(sourceId === undefined ? [] : [sourceId])) as
-			{ id: number; source_id: number } | undefined;
-		return {
-			fingerprint: row.fingerprint,
-			title: row.title,
-			exception: row.exception,
-			backend: row.backend,
-			count: row.count,
-			sources: (JSON.parse(row.sources) as { source_id: number; count: number }[]).sort(
-				(a, b) => b.count - a.count
-			),
-			first_seen: row.first_seen,
-			last_seen: row.last_seen,
-			example: item ? { source_id: item.source_id, item_id: item.id } : null
-		};
-	});
+		.all(sourceId === undefined ? {} : { source: sourceId }) as CountRow[];
+	return rows.map((row) => ({
+		fingerprint: row.fingerprint,
+		title: row.title,
+		exception: row.exception,
+		backend: row.backend,
+		count: row.count,
+		sources: (JSON.parse(row.sources) as { source_id: number; count: number }[]).sort(
+			(a, b) => b.count - a.count
+		),
+		first_seen: row.first_seen,
+		last_seen: row.last_seen,
+		example: row.example === null ? null : JSON.parse(row.example)
+	}));
 }
 
 /**
@@ -110,7 +108,7 @@ export function groupUngroupedFailures(db: Db): number {
 	const rows = db
 		.prepare(
 			`SELECT i.id, i.error, s.backend_identifier FROM items i JOIN sources s ON s.id = i.source_id
-			WHERE i.failed AND i.failure_group IS NULL`
+			WHERE i.error IS NOT NULL AND i.failure_group IS NULL AND i.failed`
 		)
 		.all() as { id: number; error: string; backend_identifier: string }[];
 	const set = db.prepare('UPDATE items SET failure_group = ? WHERE id = ?');

@@ -1,4 +1,4 @@
-import { SourceSummary, type AgentOverview } from '../../lib/contract';
+import { sourceSummary, type AgentOverview } from '../../lib/contract';
 import type { Db } from '../db/database';
 import { readAgentStatus, type AgentProcessState } from './agent-status';
 import { errorCounts } from './error-inbox';
@@ -15,7 +15,7 @@ export function readOverview(
 	const live = db.prepare('SELECT COUNT(*) AS n FROM items WHERE live = 1').get() as { n: number };
 	return {
 		status: readAgentStatus(db, supervisor),
-		sources: listSources(db, {}).map((source): SourceSummary => SourceSummary.parse(source)),
+		sources: listSources(db, {}).map(sourceSummary),
 		error_counts: errorCounts(db),
 		live_items: live.n,
 		history: readHistory(db, { bucket: 'hour', ...query }, limits)

@@ -1,4 +1,4 @@
-import { SourceStatus, SourceSummary } from '$lib/contract';
+import { SourceStatus, sourceSummary } from '$lib/contract';
 import { sourceRunActions } from '$lib/server/sync-api/actions/run';
 import { syncApi } from '$lib/server/sync-api/configured';
 import { backendCatalog } from '$lib/server/sync-api/catalog';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		syncApi(url).getErrorCounts()
 	]).catch(pageError);
 	return {
-		sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),
+		sources: sources.map(sourceSummary),
 		backends: backends.map((b) => ({ identifier: b.identifier, name: b.name })),
 		unread: Object.fromEntries(counts.sources.map((c) => [c.source_id, c.unread])),
 		filters: { status: status ?? '', backend: backend ?? '' },

@@ -24,9 +24,10 @@ type Glance = Omit<AgentOverview, 'live_items' | 'history'> & {
  */
 async function glance(agent: Agent): Promise<Glance> {
 	const api = agent.glance;
-	const { since, utc_offset_minutes } = historyQuery('24h');
+	const day = historyQuery('24h');
 	if (Date.now() - (withoutOverview.get(agent) ?? -Infinity) > ASK_AGAIN_MS) {
 		try {
+			const { since, utc_offset_minutes } = day;
 			const { live_items, ...overview } = await api.getAgentOverview({ since, utc_offset_minutes });
 			return { ...overview, live: { count: live_items, more: false } };
 		} catch (error) {
@@ -42,7 +43,7 @@ async function glance(agent: Agent): Promise<Glance> {
 		api.getErrorCounts(),
 		api.searchItems(LIVE_ITEMS_QUERY),
 		// A sync API without history still has its row.
-		api.getSyncHistory(historyQuery('24h')).catch(() => null)
+		api.getSyncHistory(day).catch(() => null)
 	]);
 	return {
 		status,

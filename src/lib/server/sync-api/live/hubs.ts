@@ -1,4 +1,4 @@
-import { SourceSummary, type LogService } from '$lib/contract';
+import { sourceSummary, type LogService } from '$lib/contract';
 import { LIVE_ITEMS_QUERY, liveItemsOf } from '$lib/live-items';
 import type { Agent } from '../configured';
 import { readLab } from '../lab';
@@ -28,7 +28,7 @@ export function hubsOf(agent: Agent): AgentHubs {
 			]);
 			return {
 				agent: status,
-				sources: sources.map((source): SourceSummary => SourceSummary.parse(source)),
+				sources: sources.map(sourceSummary),
 				counts,
 				live: liveItemsOf(live)
 			};
